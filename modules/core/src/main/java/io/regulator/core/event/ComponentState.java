@@ -1,0 +1,37 @@
+package io.regulator.core.event;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Observed state of a component (supervisord's states plus readiness). */
+public enum ComponentState {
+  STOPPED,
+  STARTING,
+  /** The process is alive but not yet ready. */
+  RUNNING,
+  READY,
+  /** Alive, but liveness is failing. */
+  UNHEALTHY,
+  STOPPING,
+  /** Waiting for the restart delay to pass. */
+  BACKOFF,
+  /** Wanted up, waiting for a required dependency to be READY. */
+  WAITING,
+  /** Too many restarts: no restart until the circuit's cooldown has passed. */
+  CIRCUIT_OPEN,
+  /** Cannot start at all (e.g. the executable is missing) until config or a manual start changes something. */
+  FAILED;
+
+  /** States in which a process of the component exists. */
+  public static final Set<ComponentState> PROCESS_STATES = EnumSet.of(STARTING, RUNNING, READY, UNHEALTHY, STOPPING);
+
+  /** States in which the component counts as up for its dependents (hard dependencies need READY). */
+  public static final Set<ComponentState> UP_STATES = EnumSet.of(RUNNING, READY, UNHEALTHY);
+
+  /** States that count as a failure of a component that is wanted up. */
+  public static final Set<ComponentState> DOWN_STATES = EnumSet.of(BACKOFF, CIRCUIT_OPEN, FAILED);
+
+  public boolean hasProcess() {
+    return PROCESS_STATES.contains(this);
+  }
+}

@@ -1,0 +1,42 @@
+package io.regulator.core.spec;
+
+import io.regulator.core.graph.DependencyGraph;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A validated configuration: settings, components by name, groups, and the dependency graph. */
+public record FleetSpec(
+    RegulatorSettings settings,
+    Map<String, ComponentSpec> components,
+    Map<String, GroupSpec> groups,
+    DependencyGraph graph) {
+
+  public FleetSpec {
+    components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
+    groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+  }
+
+  public ComponentSpec component(String name) {
+    ComponentSpec spec = components.get(name);
+    if (spec == null) {
+      throw new IllegalArgumentException("unknown component '" + name + "'");
+    }
+    return spec;
+  }
+
+  /** The group a component belongs to, if any (a component is in at most one group). */
+  public Optional<GroupSpec> groupOf(String component) {
+    return groups.values().stream().filter(g -> g.members().contains(component)).findFirst();
+  }
+
+  /** Components that name {@code component} as their fallback. */
+  public List<String> fallbackFor(String component) {
+    return components.values().stream()
+        .filter(c -> c.fallback().filter(component::equals).isPresent())
+        .map(ComponentSpec::name)
+        .toList();
+  }
+}
