@@ -34,4 +34,25 @@ public enum ComponentState {
   public boolean hasProcess() {
     return PROCESS_STATES.contains(this);
   }
+
+  /** The edges of the state machine; a supervisor refuses any other transition. */
+  public boolean canMoveTo(ComponentState to) {
+    return switch (this) {
+      // STOPPED -> STARTING when wanted up and dependencies allow; -> WAITING when they do not;
+      // -> RUNNING when a process left by an earlier run is adopted
+      case STOPPED -> to == STARTING || to == WAITING || to == RUNNING;
+      // WAITING -> STARTING once dependencies are ready; -> STOPPED when no longer wanted
+      case WAITING -> to == STARTING || to == STOPPED;
+      // STARTING -> RUNNING when spawned, FAILED when it cannot be, STOPPING when stopped meanwhile
+      case STARTING -> to == RUNNING || to == FAILED || to == STOPPING;
+      // a live process: becomes (un)ready, is stopped, or exits (restart now, later, circuit, or not at all)
+      case RUNNING, READY, UNHEALTHY -> to != this && to != WAITING && to != FAILED;
+      // STOPPING -> STOPPED, or straight on to the next start (restart, dependency back)
+      case STOPPING -> to == STOPPED || to == WAITING || to == STARTING;
+      // BACKOFF / CIRCUIT_OPEN -> STARTING when the timer fires, WAITING if dependencies are down
+      case BACKOFF, CIRCUIT_OPEN -> to == STARTING || to == WAITING || to == STOPPED;
+      // FAILED stays until a person (or a reload) starts or stops it
+      case FAILED -> to == STARTING || to == WAITING || to == STOPPED;
+    };
+  }
 }

@@ -18,8 +18,16 @@ public record ExitStatus(Optional<Integer> code, Optional<String> signal) {
     return new ExitStatus(Optional.empty(), Optional.of(name));
   }
 
+  /** The exit of a process that is not our child (an adopted orphan): the kernel does not tell us how it ended. */
+  public static ExitStatus unknown() {
+    return new ExitStatus(Optional.empty(), Optional.empty());
+  }
+
   @Override
   public String toString() {
-    return signal.map(s -> "killed by SIG" + s).orElseGet(() -> "exited with code " + code.orElse(-1));
+    if (signal.isPresent()) {
+      return "killed by SIG" + signal.get();
+    }
+    return code.map(c -> "exited with code " + c).orElse("exited (status unknown: not a child of this Regulator)");
   }
 }

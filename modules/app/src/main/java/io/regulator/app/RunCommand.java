@@ -1,0 +1,71 @@
+package io.regulator.app;
+
+import io.regulator.core.config.ConfigProblem;
+import io.regulator.core.config.ConfigValidationException;
+import io.regulator.core.config.RegulatorConfig;
+import io.regulator.core.spec.FleetSpec;
+import io.regulator.runtime.Guardian;
+import io.regulator.runtime.bus.EventBus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/**
+ * {@code regulator run}: the service in the foreground. SIGTERM and SIGINT stop every component in
+ * reverse dependency order and exit 0.
+ */
+@Command(name = "run", description = "Run the service in the foreground (SIGTERM or Ctrl-C stops it cleanly).")
+final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/regulator.conf)")
+  String config;
+
+  @Override
+  public Integer call() throws IOException {
+    Path path = config == null ? Home.defaultConfig() : Home.userPath(config);
+    FleetSpec fleet;
+    try {
+      fleet = RegulatorConfig.load(path, Home.dir());
+    } catch (ConfigValidationException e) {
+      e.problems().stream().map(ConfigProblem::render).forEach(command.commandLine().getErr()::println);
+      command.commandLine().getErr().println("regulator: not started: fix the config above and run again");
+      return 1;
+    }
+    Files.createDirectories(fleet.settings().dataDir());
+    Files.createDirectories(fleet.settings().logDir());
+    // Logback reads this when it first initialises, which is below: nothing has logged yet.
+    System.setProperty("regulator.log.dir", fleet.settings().logDir().toString());
+
+    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet), "regulator");
+    Signal.handle(new Signal("TERM"), sig -> shutdown(system, "SIGTERM"));
+    Signal.handle(new Signal("INT"), sig -> shutdown(system, "SIGINT"));
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  /** The event log subscribes before the guardian publishes anything (same sender, so in order). */
+  static Behavior<Guardian.Command> root(FleetSpec fleet) {
+    return Behaviors.setup(ctx -> {
+      new EventBus(ctx.getSystem()).subscribe(ctx.spawn(EventLog.create(), "event-log"));
+      return Guardian.create(fleet);
+    });
+  }
+
+  private static void shutdown(ActorSystem<?> system, String signal) {
+    CoordinatedShutdown.get(system).runAll(new SignalReceived(signal));
+  }
+
+  private record SignalReceived(String signal) implements CoordinatedShutdown.Reason {}
+}

@@ -1,0 +1,378 @@
+package io.regulator.core.config;
+
+import static io.regulator.core.config.Problems.shown;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.regulator.core.spec.DependencyKind;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The value kinds Regulator's config uses; each says what it expected and, where it can, what to write. */
+final class Kinds {
+
+  private Kinds() {}
+
+  /** Signals a component may be stopped with, by their bare names. */
+  static final List<String> SIGNALS = List.of("TERM", "INT", "HUP", "QUIT", "KILL", "USR1", "USR2");
+
+  private static final Set<ConfigValueType> SCALARS =
+      EnumSet.of(ConfigValueType.STRING, ConfigValueType.NUMBER, ConfigValueType.BOOLEAN);
+  private static final Pattern BARE_NUMBER = Pattern.compile("\\s*[-+]?[0-9]*\\.?[0-9]+\\s*");
+
+  static final Kind DURATION = duration(false);
+  static final Kind POSITIVE_DURATION = duration(true);
+  static final Kind FRACTION = fraction();
+  static final Kind BOOLEAN = simple("true or false", (v, c) -> v.atKey("v").getBoolean("v"));
+  static final Kind TEXT = text();
+  static final Kind PATH = path();
+  static final Kind SIZE = size();
+  static final Kind SIGNAL = signal();
+  static final Kind EXIT_CODES = exitCodes();
+  static final Kind ENV = env();
+  static final Kind COMMAND = command();
+  static final Kind DEPENDS_ON = dependsOn();
+  static final Kind MEMBERS = members();
+
+  /** Signal names accept an optional SIG prefix and any case; this is the bare upper-case name. */
+  static Optional<String> signalName(String raw) {
+    String s = raw.trim().toUpperCase(Locale.ROOT);
+    s = s.startsWith("SIG") ? s.substring(3) : s;
+    return SIGNALS.contains(s) ? Optional.of(s) : Optional.empty();
+  }
+
+  /** A config enum value, matched without case. */
+  static Optional<String> enumName(ConfigValue v, List<String> names) {
+    if (v.valueType() != ConfigValueType.STRING) {
+      return Optional.empty();
+    }
+    String s = ((String) v.unwrapped()).trim().toLowerCase(Locale.ROOT);
+    return names.contains(s) ? Optional.of(s) : Optional.empty();
+  }
+
+  static Kind oneOf(List<String> names) {
+    String expected = "one of " + String.join(", ", names);
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (enumName(v, names).isEmpty()) {
+          String typed = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : "";
+          c.at(v, "expected " + expected + ", got " + shown(v) + DidYouMean.hint(typed, names));
+        }
+      }
+    };
+  }
+
+  /** A whole number in {@code [min, max]}. */
+  static Kind wholeNumber(long min, long max) {
+    String expected = max == Integer.MAX_VALUE
+        ? "a whole number >= " + min
+        : "a whole number from " + min + " to " + max;
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        wholeNumberProblem(v, min, max, expected).ifPresent(m -> c.at(v, m));
+      }
+    };
+  }
+
+  private static Optional<String> wholeNumberProblem(ConfigValue v, long min, long max, String expected) {
+    Number n;
+    try {
+      n = v.atKey("v").getNumber("v");
+    } catch (ConfigException e) {
+      return Optional.of("expected " + expected + ", got " + shown(v));
+    }
+    boolean whole = !(n instanceof Double d) || (d == Math.rint(d) && !d.isInfinite());
+    if (!whole || n.doubleValue() < min || n.doubleValue() > max) {
+      return Optional.of("expected " + expected + ", got " + shown(v));
+    }
+    return Optional.empty();
+  }
+
+  /** A kind checked by reading the value; any read failure means "expected ..., got ...". */
+  private static Kind simple(String expected, BiConsumer<ConfigValue, Kind.Complaint> read) {
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        try {
+          read.accept(v, c);
+        } catch (ConfigException e) {
+          c.at(v, "expected " + expected + ", got " + shown(v));
+        }
+      }
+    };
+  }
+
+  private static Kind duration(boolean positive) {
+    String expected = "a duration such as 500ms, 10s or 5m";
+    return simple(expected, (v, c) -> {
+      // The library reads a bare number as milliseconds; "timeout = 10" almost always means
+      // seconds, so only 0 may go without a unit.
+      if (isBareNumber(v) && v.atKey("v").getDouble("v") != 0) {
+        String n = string(v).trim();
+        c.at(v, "expected " + expected + ", got " + n + " without a unit: write " + n + "s or " + n + "ms");
+        return;
+      }
+      Duration d = v.atKey("v").getDuration("v");
+      if (d.isNegative()) {
+        c.at(v, "expected " + expected + " (not negative), got " + shown(v));
+      } else if (positive && d.isZero()) {
+        c.at(v, "expected " + expected + " (more than 0), got " + shown(v));
+      }
+    });
+  }
+
+  private static boolean isBareNumber(ConfigValue v) {
+    return v.valueType() == ConfigValueType.NUMBER
+        || (v.valueType() == ConfigValueType.STRING && BARE_NUMBER.matcher((String) v.unwrapped()).matches());
+  }
+
+  private static Kind fraction() {
+    String expected = "a number from 0 to 1 (0.2 = up to 20% either way)";
+    return simple(expected, (v, c) -> {
+      double d = v.atKey("v").getDouble("v");
+      if (!(d >= 0 && d <= 1)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+      }
+    });
+  }
+
+  private static Kind size() {
+    String expected = "a size such as 512KiB, 10MiB or 1GiB";
+    return simple(expected, (v, c) -> {
+      if (v.atKey("v").getBytes("v") <= 0) {
+        c.at(v, "expected " + expected + " (more than 0), got " + shown(v));
+      }
+    });
+  }
+
+  private static Kind text() {
+    String expected = "a non-empty string";
+    return simple(expected, (v, c) -> {
+      if (!isScalar(v) || string(v).isBlank()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+      }
+    });
+  }
+
+  private static Kind path() {
+    String expected = "a directory path (relative paths are taken from Regulator's home)";
+    return simple(expected, (v, c) -> {
+      String s = isScalar(v) ? string(v) : "";
+      try {
+        if (s.isBlank()) {
+          c.at(v, "expected " + expected + ", got " + shown(v));
+        } else {
+          Path.of(s);
+        }
+      } catch (InvalidPathException e) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": " + e.getReason());
+      }
+    });
+  }
+
+  private static Kind signal() {
+    String expected = "a signal name: " + String.join(", ", SIGNALS) + " (with or without SIG)";
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (v.valueType() != ConfigValueType.STRING || signalName((String) v.unwrapped()).isEmpty()) {
+          String typed = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : "";
+          c.at(v, "expected " + expected + ", got " + shown(v) + DidYouMean.hint(typed.replaceFirst("(?i)^SIG", ""), SIGNALS));
+        }
+      }
+    };
+  }
+
+  private static Kind exitCodes() {
+    String expected = "a list of exit codes from 0 to 255 such as [0, 143]";
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (!(v instanceof ConfigList list)) {
+          String fix = v.valueType() == ConfigValueType.NUMBER ? ": write [" + shown(v) + "]" : "";
+          c.at(v, "expected " + expected + ", got " + shown(v) + fix);
+          return;
+        }
+        for (ConfigValue code : list) {
+          wholeNumberProblem(code, 0, 255, "exit codes from 0 to 255").ifPresent(m -> c.at(code, m));
+        }
+      }
+    };
+  }
+
+  private static Kind env() {
+    String expected = "an object of environment variables such as { LOG_LEVEL = info }";
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (!(v instanceof ConfigObject vars)) {
+          c.at(v, "expected " + expected + ", got " + shown(v));
+          return;
+        }
+        for (Map.Entry<String, ConfigValue> var : vars.entrySet()) {
+          ConfigValue value = var.getValue();
+          // null removes a variable that regulator.defaults.env sets
+          if (value.valueType() == ConfigValueType.NULL || isScalar(value)) {
+            if (var.getKey().isEmpty() || var.getKey().contains("=")) {
+              c.at(value, var.getKey(), "an environment variable name must be non-empty and contain no '='");
+            }
+          } else {
+            c.at(value, var.getKey(), "expected a string value, got " + shown(value)
+                + (value.valueType() == ConfigValueType.OBJECT ? "; quote names that contain dots, e.g. \"LOG.LEVEL\" = debug" : ""));
+          }
+        }
+      }
+    };
+  }
+
+  private static Kind command() {
+    String expected = "the command as a non-empty list of strings such as [\"python3\", \"app.py\"]";
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (v.valueType() == ConfigValueType.STRING) {
+          // a single string is legal with shell = true; the fleet reader checks that pairing
+          if (((String) v.unwrapped()).isBlank()) {
+            c.at(v, "expected " + expected + ", got an empty string");
+          }
+          return;
+        }
+        if (!(v instanceof ConfigList argv) || argv.isEmpty()) {
+          c.at(v, "expected " + expected + " (or one string with shell = true), got " + shown(v));
+          return;
+        }
+        for (ConfigValue arg : argv) {
+          if (!isScalar(arg)) {
+            c.at(arg, "expected every command element to be a string, got " + shown(arg));
+          }
+        }
+        if (isScalar(argv.get(0)) && string(argv.get(0)).isBlank()) {
+          c.at(argv.get(0), "expected the program to run as the first element, got an empty string");
+        }
+      }
+    };
+  }
+
+  private static Kind dependsOn() {
+    List<String> kinds = Stream.of(DependencyKind.values()).map(DependencyKind::configName).toList();
+    String expected = "an object { name = requires | wants } or a list of names (= requires)";
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (v instanceof ConfigObject deps) {
+          for (Map.Entry<String, ConfigValue> dep : deps.entrySet()) {
+            ConfigValue kind = dep.getValue();
+            if (enumName(kind, kinds).isEmpty()) {
+              String typed = kind.valueType() == ConfigValueType.STRING ? (String) kind.unwrapped() : "";
+              c.at(kind, dep.getKey(), "expected requires or wants, got " + shown(kind) + DidYouMean.hint(typed, kinds));
+            }
+          }
+        } else if (v instanceof ConfigList names) {
+          for (ConfigValue name : names) {
+            if (!isName(name)) {
+              c.at(name, "expected a component name, got " + shown(name));
+            }
+          }
+        } else {
+          String fix = v.valueType() == ConfigValueType.STRING ? ": write [" + v.unwrapped() + "]" : "";
+          c.at(v, "expected " + expected + ", got " + shown(v) + fix);
+        }
+      }
+    };
+  }
+
+  private static Kind members() {
+    String expected = "a non-empty list of component names such as [runner, tunnel]";
+    return new Kind() {
+      @Override
+      public String expected() {
+        return expected;
+      }
+
+      @Override
+      public void check(ConfigValue v, Complaint c) {
+        if (!(v instanceof ConfigList names) || names.isEmpty()) {
+          c.at(v, "expected " + expected + ", got " + shown(v));
+          return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (ConfigValue name : names) {
+          if (!isName(name)) {
+            c.at(name, "expected a component name, got " + shown(name));
+          } else if (!seen.add(string(name))) {
+            c.at(name, "'" + string(name) + "' is listed twice; list each member once");
+          }
+        }
+      }
+    };
+  }
+
+  static boolean isScalar(ConfigValue v) {
+    return SCALARS.contains(v.valueType());
+  }
+
+  /** A scalar as text, numbers as written ({@code 1.0} stays "1.0"). */
+  static String string(ConfigValue v) {
+    return v.atKey("v").getString("v");
+  }
+
+  private static boolean isName(ConfigValue v) {
+    return isScalar(v) && !string(v).isBlank();
+  }
+}

@@ -1,0 +1,615 @@
+package io.regulator.runtime.component;
+
+import io.regulator.core.event.Cause;
+import io.regulator.core.event.CauseCategory;
+import io.regulator.core.event.CircuitState;
+import io.regulator.core.event.ComponentState;
+import io.regulator.core.event.ExitStatus;
+import io.regulator.core.event.HealthEvent;
+import io.regulator.core.policy.Backoff;
+import io.regulator.core.policy.Diagnosis;
+import io.regulator.core.policy.IntensityWindow;
+import io.regulator.core.policy.RestartPolicy;
+import io.regulator.core.spec.ComponentSpec;
+import io.regulator.core.spec.DependencyKind;
+import io.regulator.core.spec.OnDependencyLoss;
+import io.regulator.runtime.bus.EventBus;
+import io.regulator.runtime.group.GroupSupervisor;
+import io.regulator.runtime.process.LaunchFailure;
+import io.regulator.runtime.process.LaunchedProcess;
+import io.regulator.runtime.process.ProcessLauncher;
+import io.regulator.runtime.process.PidRecord;
+import io.regulator.runtime.process.PidRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Supervises one component: one OS process at a time, restarted Erlang-style.
+ *
+ * <p>The model, as in s6 and runit: the <em>wanted</em> state (up or down) is kept apart from the
+ * <em>observed</em> {@link ComponentState}. Every message updates one or the other, then
+ * {@link #reconcile()} moves the observed state toward the wanted one. Every change of observed
+ * state goes through {@link #transition}, which checks the edge, publishes a
+ * {@link HealthEvent.StateChanged} and tells dependents. Each waiting state owns one timer
+ * (backoff, circuit cooldown, stop timeout, ready-after, reset-after).
+ *
+ * <p>Nothing here blocks: spawning, signalling and pid-file writes run on the process dispatcher
+ * and come back as messages; exits arrive through {@code Process.onExit()}.
+ */
+public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervisor.Command> {
+
+  public sealed interface Command {}
+
+  /** Want the component up. A person's start also resets a FAILED state or an open circuit. */
+  public record Start(Cause cause, ActorRef<ComponentStatus> replyTo) implements Command {}
+
+  /** Want the component down; replies once it is STOPPED. */
+  public record Stop(Cause cause, ActorRef<ComponentStatus> replyTo) implements Command {}
+
+  /** Stop the process and start it again at once, not counted as a failure. */
+  public record Restart(Cause cause, ActorRef<ComponentStatus> replyTo) implements Command {}
+
+  public record GetStatus(ActorRef<ComponentStatus> replyTo) implements Command {}
+
+  /**
+   * The supervisors this one talks to, sent once by the root after every supervisor exists.
+   *
+   * @param dependents supervisors of the components that depend on this one (told every change)
+   * @param fallback the supervisor of this component's fallback, or null
+   * @param group the component's group, or null
+   */
+  public record Wire(List<ActorRef<Command>> dependents, ActorRef<Command> fallback,
+      ActorRef<GroupSupervisor.Command> group) implements Command {}
+
+  /** A dependency (or a component this one is the fallback of) changed state. */
+  public record PeerChanged(String name, ComponentState state, boolean wantedUp) implements Command {}
+
+  /** Watch a process left running by an earlier run of Regulator instead of starting a new one. */
+  public record Adopt(PidRecord record) implements Command {}
+
+  /** The group restarts this member because a sibling failed. */
+  public record GroupRestart(String failedMember) implements Command {}
+
+  private record Launched(LaunchedProcess process) implements Command {}
+
+  private record LaunchFailed(Cause cause) implements Command {}
+
+  private record ProcessEnded(long pid, ExitStatus status) implements Command {}
+
+  private enum Tick implements Command {
+    READY_AFTER,
+    RESET_AFTER,
+    BACKOFF_ELAPSED,
+    COOLDOWN_ELAPSED,
+    STOP_TIMEOUT
+  }
+
+  /** Everything a supervisor needs besides its spec. */
+  public record Context(String node, EventBus bus, ProcessLauncher launcher, PidRegistry pids, Executor processIo) {}
+
+  public static Behavior<Command> create(ComponentSpec spec, Context env) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ComponentSupervisor(ctx, timers, spec, env)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final ComponentSpec spec;
+  private final Context env;
+
+  // wanted state
+  private boolean wantedUp;
+  private boolean restartRequested;
+  private boolean restartWhenDependenciesReady;
+  private final List<ActorRef<ComponentStatus>> stopWaiters = new ArrayList<>();
+
+  // observed state
+  private ComponentState state = ComponentState.STOPPED;
+  private Instant since = Instant.now();
+  private CircuitState circuit = CircuitState.CLOSED;
+  private Duration cooldown;
+  private final IntensityWindow intensity;
+  private int backoffAttempt;
+  private int restarts;
+  private LaunchedProcess process;
+  private long processStartMillis;
+  private ExitStatus lastExit;
+  private Cause lastCause;
+  private final Map<String, PeerChanged> peerStates = new HashMap<>();
+
+  // wiring
+  private List<ActorRef<Command>> dependents = List.of();
+  private ActorRef<Command> fallback;
+  private ActorRef<GroupSupervisor.Command> group;
+
+  private ComponentSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, ComponentSpec spec,
+      Context env) {
+    super(ctx);
+    this.timers = timers;
+    this.spec = spec;
+    this.env = env;
+    this.intensity = new IntensityWindow(spec.intensity());
+    // Wanted from birth, so that dependents never mistake "not started yet" for "settled".
+    this.wantedUp = spec.autostart();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Wire.class, this::onWire)
+        .onMessage(Adopt.class, this::onAdopt)
+        .onMessage(Start.class, this::onStart)
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(Restart.class, this::onRestart)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(PeerChanged.class, this::onPeerChanged)
+        .onMessage(GroupRestart.class, this::onGroupRestart)
+        .onMessage(Launched.class, this::onLaunched)
+        .onMessage(LaunchFailed.class, this::onLaunchFailed)
+        .onMessage(ProcessEnded.class, this::onProcessEnded)
+        .onMessageEquals(Tick.READY_AFTER, this::onReadyAfter)
+        .onMessageEquals(Tick.RESET_AFTER, this::onResetAfter)
+        .onMessageEquals(Tick.BACKOFF_ELAPSED, this::onBackoffElapsed)
+        .onMessageEquals(Tick.COOLDOWN_ELAPSED, this::onCooldownElapsed)
+        .onMessageEquals(Tick.STOP_TIMEOUT, this::onStopTimeout)
+        .build();
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  private Behavior<Command> onWire(Wire wire) {
+    this.dependents = List.copyOf(wire.dependents());
+    this.fallback = wire.fallback();
+    this.group = wire.group();
+    tellDependents();
+    return reconciled();
+  }
+
+  private Behavior<Command> onStart(Start start) {
+    wantedUp = true;
+    if (state == ComponentState.FAILED || state == ComponentState.CIRCUIT_OPEN || state == ComponentState.BACKOFF) {
+      // A person asked: forget the failure history and try now.
+      resetFailureHistory(start.cause());
+      timers.cancel(Tick.BACKOFF_ELAPSED);
+      startWhenDependenciesAllow(start.cause());
+    }
+    lastCause = start.cause();
+    reconcile();
+    start.replyTo().tell(status());
+    return this;
+  }
+
+  private Behavior<Command> onStop(Stop stop) {
+    wantedUp = false;
+    restartRequested = false;
+    restartWhenDependenciesReady = false;
+    lastCause = stop.cause();
+    if (state == ComponentState.STOPPED) {
+      stop.replyTo().tell(status());
+    } else {
+      stopWaiters.add(stop.replyTo());
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onRestart(Restart restart) {
+    wantedUp = true;
+    lastCause = restart.cause();
+    if (isAlive()) {
+      stopProcess(restart.cause(), true);
+    } else if (state != ComponentState.STARTING && state != ComponentState.STOPPING) {
+      resetFailureHistory(restart.cause());
+      timers.cancel(Tick.BACKOFF_ELAPSED);
+      startWhenDependenciesAllow(restart.cause());
+    } else {
+      restartRequested = state == ComponentState.STOPPING || restartRequested;
+    }
+    restart.replyTo().tell(status());
+    return reconciled();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    get.replyTo().tell(status());
+    return this;
+  }
+
+  private Behavior<Command> onGroupRestart(GroupRestart restart) {
+    if (isAlive() && wantedUp) {
+      stopProcess(new Cause(CauseCategory.GROUP_RESTART,
+          "restarted because group member '" + restart.failedMember() + "' failed", ""), true);
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onPeerChanged(PeerChanged change) {
+    PeerChanged before = peerStates.put(change.name(), change);
+    boolean wasReady = before != null && before.state() == ComponentState.READY;
+    if (spec.requires(change.name()) && wasReady && change.state() != ComponentState.READY && isAlive()
+        && spec.onDependencyLoss() == OnDependencyLoss.RESTART) {
+      // Keep running while it is down; bounce once it is back so we reconnect to the new instance.
+      restartWhenDependenciesReady = true;
+    }
+    return reconciled();
+  }
+
+  // ---- process lifecycle ---------------------------------------------------------------------
+
+  private Behavior<Command> onAdopt(Adopt adopt) {
+    if (state == ComponentState.STOPPED && process == null) {
+      java.util.Optional.<LaunchedProcess>empty() /* ADOPT-PENDING */.ifPresent(p -> track(p, new Cause(CauseCategory.ORPHAN,
+          "adopted " + adopt.record().describe() + " left by an earlier run",
+          "its output is no longer captured; restart it to capture output again")));
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onLaunched(Launched launched) {
+    track(launched.process(), null);
+    return reconciled();
+  }
+
+  /** Watches a process that was just started (or adopted) and moves to RUNNING. */
+  private void track(LaunchedProcess p, Cause adopted) {
+    process = p;
+    processStartMillis = System.currentTimeMillis();
+    ActorRef<Command> self = getContext().getSelf();
+    p.exit().whenComplete((status, error) -> self.tell(new ProcessEnded(p.pid(),
+        status != null ? status : ExitStatus.code(-1))));
+    if (adopted == null) {
+      CompletableFuture.runAsync(() -> env.pids().record(spec.name(), p, spec.argv()), env.processIo());
+      env.bus().publish(new HealthEvent.ProcessStarted(Instant.now(), env.node(), spec.name(), p.pid(),
+          p.startedNanos(), String.join(" ", spec.argv())));
+    }
+    // STARTING -> RUNNING: the process exists (STOPPED -> RUNNING: adopted at start)
+    transition(ComponentState.RUNNING, adopted != null ? adopted : Cause.progress("started with pid " + p.pid()));
+    if (!wantedUp) {
+      stopProcess(lastCause != null ? lastCause : Cause.requested("stop requested"), false);
+    } else if (spec.readyAfter().isZero()) {
+      becomeReady();
+    } else {
+      timers.startSingleTimer(Tick.READY_AFTER, Tick.READY_AFTER, spec.readyAfter());
+    }
+  }
+
+  private Behavior<Command> onLaunchFailed(LaunchFailed failed) {
+    // STARTING -> FAILED: no restart loop on something only a person can fix
+    lastCause = failed.cause();
+    transition(ComponentState.FAILED, failed.cause());
+    return reconciled();
+  }
+
+  private Behavior<Command> onReadyAfter() {
+    if (state == ComponentState.RUNNING) {
+      becomeReady();
+    }
+    return reconciled();
+  }
+
+  private void becomeReady() {
+    // RUNNING -> READY: up for ready-after (readiness probes refine this)
+    transition(ComponentState.READY, Cause.progress("ready"));
+    timers.startSingleTimer(Tick.RESET_AFTER, Tick.RESET_AFTER, spec.backoff().resetAfter());
+  }
+
+  private Behavior<Command> onResetAfter() {
+    // Healthy for reset-after: the next failure starts from the minimum delay again.
+    backoffAttempt = 0;
+    if (circuit == CircuitState.HALF_OPEN) {
+      changeCircuit(CircuitState.CLOSED, Cause.progress("trial start stayed healthy for " + spec.backoff().resetAfter()));
+      cooldown = null;
+      intensity.clear();
+      tellFallback(false);
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onProcessEnded(ProcessEnded ended) {
+    if (process == null || process.pid() != ended.pid()) {
+      return this; // a process we already let go of
+    }
+    LaunchedProcess ending = process;
+    process = null;
+    lastExit = ended.status();
+    long uptime = System.currentTimeMillis() - processStartMillis;
+    timers.cancel(Tick.READY_AFTER);
+    timers.cancel(Tick.RESET_AFTER);
+    timers.cancel(Tick.STOP_TIMEOUT);
+    // No grandchild may outlive its component: kill what is left of the group, off this thread.
+    CompletableFuture.runAsync(() -> {
+      ending.killGroup();
+      env.pids().remove(spec.name());
+    }, env.processIo());
+
+    boolean requested = state == ComponentState.STOPPING;
+    Cause cause = requested ? lastCause : Diagnosis.ofExit(spec.name(), ended.status());
+    env.bus().publish(new HealthEvent.ProcessExited(Instant.now(), env.node(), spec.name(), ended.pid(),
+        ended.status(), cause, uptime, System.nanoTime()));
+    if (requested) {
+      afterRequestedStop();
+    } else {
+      lastCause = cause;
+      afterUnexpectedExit(cause);
+    }
+    return reconciled();
+  }
+
+  private void afterRequestedStop() {
+    restartRequested = false;
+    if (wantedUp) {
+      // STOPPING -> STARTING (restart) or WAITING (a dependency is down)
+      startWhenDependenciesAllow(lastCause);
+    } else {
+      // STOPPING -> STOPPED
+      transition(ComponentState.STOPPED, lastCause);
+    }
+  }
+
+  private void afterUnexpectedExit(Cause cause) {
+    if (!wantedUp || !RestartPolicy.shouldRestart(spec.restart(), lastExit, spec.successExitCodes())) {
+      // RUNNING -> STOPPED: exited and the restart mode says leave it
+      wantedUp = false;
+      transition(ComponentState.STOPPED, cause);
+      return;
+    }
+    if (group != null) {
+      group.tell(new GroupSupervisor.MemberFailed(spec.name(), cause));
+    }
+    long now = System.currentTimeMillis();
+    if (circuit == CircuitState.HALF_OPEN) {
+      openCircuit(new Cause(CauseCategory.INTENSITY_EXCEEDED, "trial start failed: " + cause.detail(),
+          cause.suggestion()));
+    } else if (intensity.addAndCheck(now)) {
+      openCircuit(new Cause(CauseCategory.INTENSITY_EXCEEDED,
+          "more than " + spec.intensity().maxRestarts() + " restarts within " + spec.intensity().within()
+              + "; last: " + cause.detail(),
+          cause.suggestion()));
+    } else {
+      Duration delay = Backoff.delay(spec.backoff(), backoffAttempt, ThreadLocalRandom.current().nextDouble());
+      backoffAttempt++;
+      restarts++;
+      env.bus().publish(new HealthEvent.RestartScheduled(Instant.now(), env.node(), spec.name(), backoffAttempt,
+          delay.toMillis()));
+      if (delay.isZero() && dependenciesSatisfied()) {
+        // RUNNING -> STARTING: no delay asked for, so no timer round-trip either
+        launch(cause);
+      } else {
+        // RUNNING -> BACKOFF: wait the delay
+        transition(ComponentState.BACKOFF, cause);
+        timers.startSingleTimer(Tick.BACKOFF_ELAPSED, Tick.BACKOFF_ELAPSED, delay);
+      }
+    }
+  }
+
+  private Behavior<Command> onBackoffElapsed() {
+    if (state == ComponentState.BACKOFF) {
+      // BACKOFF -> STARTING (or WAITING)
+      startWhenDependenciesAllow(Cause.progress("restart after backoff"));
+    }
+    return reconciled();
+  }
+
+  private void openCircuit(Cause cause) {
+    cooldown = RestartPolicy.nextCooldown(spec.circuit(), circuit == CircuitState.HALF_OPEN ? cooldown : null);
+    changeCircuit(CircuitState.OPEN, cause);
+    // -> CIRCUIT_OPEN: no restart until the cooldown has passed
+    transition(ComponentState.CIRCUIT_OPEN, cause);
+    timers.startSingleTimer(Tick.COOLDOWN_ELAPSED, Tick.COOLDOWN_ELAPSED, cooldown);
+    tellFallback(true);
+  }
+
+  private Behavior<Command> onCooldownElapsed() {
+    if (state == ComponentState.CIRCUIT_OPEN) {
+      changeCircuit(CircuitState.HALF_OPEN, Cause.progress("cooldown of " + cooldown + " passed; one trial start"));
+      restarts++;
+      // CIRCUIT_OPEN -> STARTING: the one trial
+      startWhenDependenciesAllow(Cause.progress("trial start after cooldown"));
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onStopTimeout() {
+    if (state == ComponentState.STOPPING && process != null) {
+      LaunchedProcess p = process;
+      getContext().getLog().warn("{} did not stop within {} after SIG{}; sending SIGKILL to its process group",
+          spec.name(), spec.stop().timeout(), spec.stop().signal());
+      CompletableFuture.runAsync(p::killGroup, env.processIo());
+    }
+    return this;
+  }
+
+  // ---- reconciliation ------------------------------------------------------------------------
+
+  private Behavior<Command> reconciled() {
+    reconcile();
+    return this;
+  }
+
+  /** Moves the observed state toward the wanted one; called after every message. */
+  private void reconcile() {
+    if (wantedUp) {
+      switch (state) {
+        case STOPPED, WAITING -> startWhenDependenciesAllow(Cause.progress("start"));
+        case RUNNING, READY, UNHEALTHY -> {
+          if (spec.onDependencyLoss() == OnDependencyLoss.STOP && lostRequiredDependency() != null) {
+            String lost = lostRequiredDependency();
+            stopProcess(new Cause(CauseCategory.DEPENDENCY_LOST,
+                "required dependency '" + lost + "' is " + peerStates.get(lost).state(),
+                "it starts again once '" + lost + "' is READY"), false);
+          } else if (restartWhenDependenciesReady && lostRequiredDependency() == null) {
+            restartWhenDependenciesReady = false;
+            stopProcess(new Cause(CauseCategory.DEPENDENCY_LOST, "a required dependency is back; reconnecting", ""),
+                true);
+          }
+        }
+        default -> {
+          // STARTING, STOPPING, BACKOFF, CIRCUIT_OPEN, FAILED: a message or a timer moves these on
+        }
+      }
+    } else {
+      switch (state) {
+        case RUNNING, READY, UNHEALTHY -> stopProcess(lastCause != null ? lastCause : Cause.requested("stop"), false);
+        case WAITING, BACKOFF, CIRCUIT_OPEN, FAILED -> {
+          timers.cancel(Tick.BACKOFF_ELAPSED);
+          timers.cancel(Tick.COOLDOWN_ELAPSED);
+          transition(ComponentState.STOPPED, lastCause != null ? lastCause : Cause.requested("stop"));
+        }
+        default -> {
+          // STOPPED is the goal; STARTING stops once launched; STOPPING waits for the exit
+        }
+      }
+    }
+  }
+
+  private void startWhenDependenciesAllow(Cause cause) {
+    if (dependenciesSatisfied()) {
+      launch(cause);
+    } else if (state != ComponentState.WAITING) {
+      transition(ComponentState.WAITING, Cause.progress(waitingFor()));
+    }
+  }
+
+  private void launch(Cause cause) {
+    transition(ComponentState.STARTING, cause);
+    ActorRef<Command> self = getContext().getSelf();
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return (Command) new Launched(env.launcher().launch(spec));
+      } catch (LaunchFailure failure) {
+        return new LaunchFailed(failure.cause());
+      }
+    }, env.processIo()).whenComplete((msg, error) -> self.tell(msg != null ? msg
+        : new LaunchFailed(new Cause(CauseCategory.EXEC_FAILED, "could not start: " + rootMessage(error),
+            "see Regulator's log for details"))));
+  }
+
+  private void stopProcess(Cause cause, boolean restartAfter) {
+    restartRequested = restartAfter;
+    LaunchedProcess p = process;
+    // RUNNING/READY/UNHEALTHY -> STOPPING: signal, then SIGKILL after stop.timeout
+    transition(ComponentState.STOPPING, cause);
+    lastCause = cause;
+    timers.startSingleTimer(Tick.STOP_TIMEOUT, Tick.STOP_TIMEOUT, spec.stop().timeout());
+    if (p != null) {
+      CompletableFuture.runAsync(() -> p.signalGroup(spec.stop().signal()), env.processIo());
+    }
+  }
+
+  private void resetFailureHistory(Cause cause) {
+    timers.cancel(Tick.COOLDOWN_ELAPSED);
+    backoffAttempt = 0;
+    intensity.clear();
+    if (circuit != CircuitState.CLOSED) {
+      changeCircuit(CircuitState.CLOSED, cause);
+      cooldown = null;
+      tellFallback(false);
+    }
+  }
+
+  // ---- dependencies --------------------------------------------------------------------------
+
+  private boolean dependenciesSatisfied() {
+    for (Map.Entry<String, DependencyKind> dep : spec.dependsOn().entrySet()) {
+      PeerChanged view = peerStates.get(dep.getKey());
+      if (view == null) {
+        return false;
+      }
+      boolean ok = dep.getValue() == DependencyKind.REQUIRES
+          ? view.state() == ComponentState.READY
+          // wants: ordering only; wait until it has settled one way or the other
+          : !view.wantedUp() || view.state() == ComponentState.READY
+              || ComponentState.DOWN_STATES.contains(view.state());
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String lostRequiredDependency() {
+    for (Map.Entry<String, DependencyKind> dep : spec.dependsOn().entrySet()) {
+      PeerChanged view = peerStates.get(dep.getKey());
+      if (dep.getValue() == DependencyKind.REQUIRES && view != null && view.state() != ComponentState.READY) {
+        return dep.getKey();
+      }
+    }
+    return null;
+  }
+
+  private String waitingFor() {
+    List<String> waiting = new ArrayList<>();
+    spec.dependsOn().forEach((name, kind) -> {
+      PeerChanged view = peerStates.get(name);
+      waiting.add(name + " (" + kind.configName() + ", " + (view == null ? "unknown" : view.state()) + ")");
+    });
+    return "waiting for " + String.join(", ", waiting);
+  }
+
+  // ---- the one transition method -------------------------------------------------------------
+
+  private void transition(ComponentState to, Cause cause) {
+    ComponentState from = state;
+    if (!from.canMoveTo(to)) {
+      getContext().getLog().error("{}: refused transition {} -> {} ({})", spec.name(), from, to, cause);
+      return;
+    }
+    state = to;
+    since = Instant.now();
+    env.bus().publish(new HealthEvent.StateChanged(since, env.node(), spec.name(), from, to, cause));
+    tellDependents();
+    if (to == ComponentState.STOPPED && !stopWaiters.isEmpty()) {
+      ComponentStatus now = status();
+      stopWaiters.forEach(w -> w.tell(now));
+      stopWaiters.clear();
+    }
+  }
+
+  private void changeCircuit(CircuitState to, Cause cause) {
+    CircuitState from = circuit;
+    circuit = to;
+    env.bus().publish(new HealthEvent.CircuitChanged(Instant.now(), env.node(), spec.name(), from, to,
+        cooldown == null ? 0 : cooldown.toMillis(), cause));
+  }
+
+  private void tellDependents() {
+    PeerChanged change = new PeerChanged(spec.name(), state, wantedUp);
+    dependents.forEach(ref -> ref.tell(change));
+  }
+
+  private void tellFallback(boolean start) {
+    if (fallback != null) {
+      Cause cause = Cause.requested((start ? "standing in" : "no longer needed") + " for '" + spec.name()
+          + "' (circuit " + (start ? "open" : "closed") + ")");
+      ActorRef<ComponentStatus> ignore = getContext().getSystem().ignoreRef();
+      fallback.tell(start ? new Start(cause, ignore) : new Stop(cause, ignore));
+    }
+  }
+
+  private boolean isAlive() {
+    return state == ComponentState.RUNNING || state == ComponentState.READY || state == ComponentState.UNHEALTHY;
+  }
+
+  private ComponentStatus status() {
+    LaunchedProcess p = process;
+    return new ComponentStatus(spec.name(), state, wantedUp, p == null ? null : p.pid(), restarts, circuit,
+        state == ComponentState.READY, since, lastExit, lastCause, List.copyOf(spec.dependsOn().keySet()),
+        p == null ? List.of() : p.tail());
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return t == null ? "unknown error" : t.toString();
+  }
+}

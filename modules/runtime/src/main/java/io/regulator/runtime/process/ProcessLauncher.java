@@ -1,0 +1,273 @@
+package io.regulator.runtime.process;
+
+import io.regulator.core.event.Cause;
+import io.regulator.core.event.CauseCategory;
+import io.regulator.core.spec.ComponentSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts component processes: checks what can be checked before the spawn (so a missing program
+ * is "executable not found: /path", not a bare exit code 127), runs the command in its own
+ * session and process group, and pumps its output into the component log and an in-memory tail.
+ *
+ * <p>The command runs as {@code /usr/bin/setsid -- <argv>}. The JVM's child is never a group
+ * leader, so setsid calls setsid(2) and execs in place: the pid we get is the component itself,
+ * a direct child of the JVM (exit seen at once), and the id of its new group and session.
+ *
+ * <p>Blocking (about a millisecond per launch): call from the process dispatcher. One launcher
+ * serves all components; {@link #close()} closes the component logs at shutdown.
+ */
+public final class ProcessLauncher implements AutoCloseable {
+
+  static final String SETSID = "/usr/bin/setsid";
+  static final String SETPRIV = "/usr/bin/setpriv";
+  /** What execvp(3) searches when PATH is unset. */
+  private static final String DEFAULT_PATH = "/bin:/usr/bin";
+  private static final File DEV_NULL = new File("/dev/null");
+
+  private final OutputLogs logs;
+
+  public ProcessLauncher(Path logDir) {
+    this.logs = new OutputLogs(logDir);
+  }
+
+  /** Where the output of {@code component} goes: {@code <logDir>/<component>.log}. */
+  public Path logFile(String component) {
+    return logs.file(component);
+  }
+
+  /**
+   * Starts {@code spec}'s command.
+   *
+   * @throws LaunchFailure (category EXEC_FAILED) when it cannot be started; the cause names the
+   *     path and says what to do
+   */
+  public LaunchedProcess launch(ComponentSpec spec) throws LaunchFailure {
+    String name;
+    try {
+      name = ComponentNames.fileSafe(spec.name());
+    } catch (IllegalArgumentException e) {
+      throw failure(e.getMessage(), "rename the component");
+    }
+    List<String> argv = spec.argv();
+    if (argv.isEmpty() || argv.get(0).isEmpty()) {
+      throw failure("empty command for component " + name, "set command to the program and its arguments");
+    }
+    Path cwd = checkCwd(spec);
+    ProcessBuilder pb = new ProcessBuilder();
+    Map<String, String> env = pb.environment(); // inherited
+    env.putAll(spec.env());
+    checkExecutable(argv.get(0), cwd, env.get("PATH"));
+    requireHelper(SETSID, "install util-linux");
+
+    List<String> command = new ArrayList<>(argv.size() + 8);
+    command.add(SETSID);
+    command.add("--");
+    if (spec.user().isPresent() && !isCurrentUser(spec.user().get())) {
+      command.addAll(switchUser(spec.user().get(), spec, env));
+    }
+    command.addAll(argv);
+
+    OutputLogs.ComponentLog log = logs.open(name, spec.output());
+    OutputTail tail = new OutputTail(spec.output().tailLines());
+
+    pb.command(command)
+        .directory(spec.cwd().isPresent() ? cwd.toFile() : null)
+        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)); // EOF, not a pipe nobody writes
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
+          "cannot start " + argv.get(0) + ": " + errno(e),
+          "check the command, its permissions and cwd of component " + name), e);
+    }
+    long startedNanos = System.nanoTime();
+    Instant started = process.info().startInstant().orElseGet(Instant::now);
+
+    CompletableFuture<Void> out;
+    CompletableFuture<Void> err;
+    try {
+      out = OutputPump.start("regulator-output-" + name + "-out", process.getInputStream(), log.out(), tail);
+      err = OutputPump.start("regulator-output-" + name + "-err", process.getErrorStream(), log.err(), tail);
+    } catch (OutOfMemoryError e) {
+      // "unable to create native thread": do not leave behind a process nobody watches.
+      process.destroyForcibly();
+      throw new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
+          "cannot start the output threads of " + name + ": " + e.getMessage(),
+          "raise the thread limit (ulimit -u, pids.max) or run fewer components"), e);
+    }
+    return new LaunchedProcess(name, process, startedNanos, started, tail, CompletableFuture.allOf(out, err));
+  }
+
+  /** Closes the log of a component that was removed from the config. */
+  public void release(String component) {
+    logs.release(component);
+  }
+
+  /**
+   * Closes every component log. Processes still running keep running (stopping them is the
+   * supervisors' job); output they write afterwards is no longer logged.
+   */
+  @Override
+  public void close() {
+    logs.close();
+  }
+
+  /** How many component logs are open (one per component, however often it restarted). */
+  int openLogCount() {
+    return logs.openCount();
+  }
+
+  // ---- pre-checks -------------------------------------------------------------------------
+
+  private static Path checkCwd(ComponentSpec spec) throws LaunchFailure {
+    Path cwd = Path.of(spec.cwd().orElse(System.getProperty("user.dir"))).toAbsolutePath();
+    if (!Files.exists(cwd)) {
+      throw failure("working directory not found: " + cwd,
+          "create it or fix cwd of component " + spec.name());
+    }
+    if (!Files.isDirectory(cwd)) {
+      throw failure("working directory is not a directory: " + cwd,
+          "point cwd of component " + spec.name() + " at a directory");
+    }
+    return cwd;
+  }
+
+  /** Resolves argv[0] as execvp(3) will: with a '/' relative to cwd, without one through PATH. */
+  static void checkExecutable(String program, Path cwd, String path) throws LaunchFailure {
+    if (program.indexOf('/') >= 0) {
+      checkFile(cwd.resolve(program).normalize());
+      return;
+    }
+    String searched = path != null ? path : DEFAULT_PATH;
+    Path notExecutable = null;
+    for (String dir : searched.split(":", -1)) {
+      Path candidate = (dir.isEmpty() ? cwd : cwd.resolve(dir)).resolve(program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return;
+      }
+      if (notExecutable == null && Files.isRegularFile(candidate)) {
+        notExecutable = candidate;
+      }
+    }
+    if (notExecutable != null) {
+      checkFile(notExecutable); // what execvp reports too: EACCES for the first such entry
+    }
+    throw failure("executable not found: " + program + " (searched PATH=" + searched + ")",
+        "install it, or give its absolute path in command");
+  }
+
+  private static void checkFile(Path file) throws LaunchFailure {
+    if (!Files.exists(file)) {
+      throw failure("executable not found: " + file, "fix the path in command, or install the program");
+    }
+    if (Files.isDirectory(file)) {
+      throw failure("executable is a directory: " + file, "point command at the program inside it");
+    }
+    if (!Files.isExecutable(file)) {
+      throw failure("not executable: " + file, "chmod +x it");
+    }
+  }
+
+  private static void requireHelper(String helper, String install) throws LaunchFailure {
+    if (!Files.isExecutable(Path.of(helper))) {
+      throw failure("executable not found: " + helper + " (Regulator needs it to start components)", install);
+    }
+  }
+
+  // ---- running as another user ---------------------------------------------------------
+
+  private static boolean isCurrentUser(String user) {
+    return user.equals(System.getProperty("user.name")) || user.equals(String.valueOf(currentUid()));
+  }
+
+  private static int currentUid() {
+    try {
+      // /proc/self belongs to the effective uid of this process.
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * {@code setpriv} arguments that run the command as {@code user} with its primary and
+   * supplementary groups; HOME, USER and LOGNAME follow the user unless the spec sets them.
+   */
+  private static List<String> switchUser(String user, ComponentSpec spec, Map<String, String> env)
+      throws LaunchFailure {
+    if (currentUid() != 0) {
+      throw failure("cannot run component " + spec.name() + " as user " + user + ": Regulator runs as "
+          + System.getProperty("user.name") + ", not root",
+          "run Regulator as root, or remove user from the component");
+    }
+    requireHelper(SETPRIV, "install util-linux");
+    // getent passwd: name:x:uid:gid:gecos:home:shell
+    String entry = getentPasswd(user);
+    String[] f = entry.split(":", -1);
+    if (f.length < 7) {
+      throw failure("user not found: " + user, "create the user or fix user of component " + spec.name());
+    }
+    if (!spec.env().containsKey("HOME")) {
+      env.put("HOME", f[5]);
+    }
+    if (!spec.env().containsKey("USER")) {
+      env.put("USER", f[0]);
+    }
+    if (!spec.env().containsKey("LOGNAME")) {
+      env.put("LOGNAME", f[0]);
+    }
+    return List.of(SETPRIV, "--reuid=" + f[2], "--regid=" + f[3], "--init-groups", "--");
+  }
+
+  private static String getentPasswd(String user) throws LaunchFailure {
+    try {
+      Process p = new ProcessBuilder("getent", "passwd", "--", user)
+          .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      try (InputStream in = p.getInputStream()) {
+        in.transferTo(buf);
+      }
+      if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return "";
+      }
+      String text = buf.toString(StandardCharsets.UTF_8);
+      int nl = text.indexOf('\n');
+      return nl >= 0 ? text.substring(0, nl) : text;
+    } catch (IOException e) {
+      throw failure("cannot look up user " + user + ": " + errno(e), "check that getent is installed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure("interrupted while looking up user " + user, "");
+    }
+  }
+
+  // ---- errors ----------------------------------------------------------------------------
+
+  private static LaunchFailure failure(String detail, String suggestion) {
+    return new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED, detail, suggestion));
+  }
+
+  /** "error=13, Permission denied" out of the JDK's "Cannot run program ...: error=13, ...". */
+  private static String errno(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    int at = message.indexOf("error=");
+    return at >= 0 ? message.substring(at) : message;
+  }
+}
