@@ -119,6 +119,11 @@ public final class Guardian {
             replyTo -> new StopAll(Cause.of(io.regulator.core.event.CauseCategory.LIFECYCLE, "Regulator is stopping"),
                 replyTo),
             stopAllTimeout(), ctx.getSystem().scheduler()));
+    CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-output-logs", () -> CompletableFuture.supplyAsync(() -> {
+          env.launcher().close();
+          return Done.getInstance();
+        }, env.processIo()));
   }
 
   private void spawnTree(Map<String, PidRecord> adopted) {

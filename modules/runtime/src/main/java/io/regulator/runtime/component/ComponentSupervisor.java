@@ -249,7 +249,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
 
   private Behavior<Command> onAdopt(Adopt adopt) {
     if (state == ComponentState.STOPPED && process == null) {
-      java.util.Optional.<LaunchedProcess>empty() /* ADOPT-PENDING */.ifPresent(p -> track(p, new Cause(CauseCategory.ORPHAN,
+      LaunchedProcess.adopt(spec.name(), adopt.record()).ifPresent(p -> track(p, new Cause(CauseCategory.ORPHAN,
           "adopted " + adopt.record().describe() + " left by an earlier run",
           "its output is no longer captured; restart it to capture output again")));
     }
@@ -330,7 +330,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     // No grandchild may outlive its component: kill what is left of the group, off this thread.
     CompletableFuture.runAsync(() -> {
       ending.killGroup();
-      env.pids().remove(spec.name());
+      env.pids().remove(spec.name(), ending.pid()); // not the replacement's record
     }, env.processIo());
 
     boolean requested = state == ComponentState.STOPPING;

@@ -3,6 +3,7 @@ package io.regulator.runtime.process;
 import io.regulator.core.event.ExitStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +26,7 @@ public final class LaunchedProcess {
   static final long OUTPUT_DRAIN_MILLIS = 20;
 
   private final String component;
-  private final Process process;
+  private final ProcessHandle process;
   private final long startedNanos;
   private final Instant startInstant;
   private final OutputTail tail;
@@ -36,13 +37,35 @@ public final class LaunchedProcess {
   LaunchedProcess(String component, Process process, long startedNanos, Instant startInstant,
       OutputTail tail, CompletableFuture<Void> outputDrained) {
     this.component = component;
-    this.process = process;
+    this.process = process.toHandle();
     this.startedNanos = startedNanos;
     this.startInstant = startInstant;
     this.tail = tail;
     this.exit = process.onExit().thenCompose(p -> outputDrained
         .completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
         .thenApply(drained -> decode(p.exitValue())));
+  }
+
+  private LaunchedProcess(String component, ProcessHandle adopted, Instant startInstant) {
+    this.component = component;
+    this.process = adopted;
+    this.startedNanos = System.nanoTime();
+    this.startInstant = startInstant;
+    this.tail = new OutputTail(0);
+    // Not our child: the kernel tells only its parent how it ended, and the JDK sees the exit by
+    // polling (about 2 s late). Good enough to restart it; the next process is ours again.
+    this.exit = adopted.onExit().thenApply(h -> ExitStatus.unknown());
+  }
+
+  /**
+   * Watches a process left running by an earlier run of Regulator, if it still runs with the
+   * recorded start time. Its output went to the earlier run and is not captured.
+   */
+  public static Optional<LaunchedProcess> adopt(String component, PidRecord record) {
+    return ProcessHandle.of(record.pid()).filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().startInstant().map(s -> Math.abs(s.toEpochMilli()
+            - record.startInstant().toEpochMilli()) <= 1000).orElse(false))
+        .map(h -> new LaunchedProcess(component, h, record.startInstant()));
   }
 
   public String component() {
@@ -66,7 +89,7 @@ public final class LaunchedProcess {
 
   /** The process's handle, e.g. for resource figures. */
   public ProcessHandle handle() {
-    return process.toHandle();
+    return process;
   }
 
   /**
