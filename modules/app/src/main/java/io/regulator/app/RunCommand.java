@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -47,6 +48,8 @@ final class RunCommand implements Callable<Integer> {
     Files.createDirectories(fleet.settings().logDir());
     // Logback reads this when it first initialises, which is below: nothing has logged yet.
     System.setProperty("regulator.log.dir", fleet.settings().logDir().toString());
+    // Initialise logging on this thread, before Pekko's threads race to do it.
+    LoggerFactory.getILoggerFactory();
 
     ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet), "regulator");
     Signal.handle(new Signal("TERM"), sig -> shutdown(system, "SIGTERM"));

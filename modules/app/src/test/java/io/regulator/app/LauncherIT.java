@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/regulator} end to end, as a separate JVM with real child processes: validate, run,
  * SIGTERM in reverse dependency order with exit 0, and recovery after {@code kill -9} of
- * Regulator itself (orphans reaped or adopted, never a duplicate child).
+ * Regulator itself (then stopped with SIGINT, as Ctrl-C does) (orphans reaped or adopted, never a duplicate child).
  */
 class LauncherIT {
 
@@ -124,7 +124,8 @@ class LauncherIT {
       assertThat(second.events("OrphanHandled", "beta")).hasSize(1);
       assertThat(leaders(mark + "-alpha")).hasSize(1);
       assertThat(leaders(mark + "-beta")).hasSize(1);
-      second.process.destroy();
+      // Ctrl-C stops as cleanly as SIGTERM.
+      new ProcessBuilder("kill", "-INT", Long.toString(second.process.pid())).start().waitFor();
       assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(second.process.exitValue()).isZero();
     }

@@ -488,7 +488,8 @@ final class FleetReader {
         name,
         command,
         c.getBoolean("shell"),
-        optional(own, "cwd").map(d -> directory(d).toString()),
+        // without a cwd, a component runs in Regulator's home, wherever Regulator was started from
+        Optional.of(optional(own, "cwd").map(this::directory).orElseGet(() -> baseDir.toAbsolutePath().normalize()).toString()),
         env,
         optional(own, "user"),
         c.getBoolean("critical"),

@@ -10,7 +10,8 @@ import java.util.Set;
  * One supervised component, fully resolved: per-component keys over {@code regulator.defaults}.
  *
  * @param command argv; with {@code shell} the single string is run by {@code sh -c}
- * @param cwd working directory, resolved against the config file's directory; empty = Regulator's
+ * @param cwd absolute working directory (relative config values resolve against Regulator's home, which is
+ *     also the default)
  * @param env overrides on top of the inherited environment
  * @param autostart false for components only started on demand (e.g. a fallback)
  * @param dependsOn dependency name to kind, in config order

@@ -32,10 +32,10 @@ public record FleetSpec(
     return groups.values().stream().filter(g -> g.members().contains(component)).findFirst();
   }
 
-  /** Components that name {@code component} as their fallback. */
-  public List<String> fallbackFor(String component) {
+  /** The components that name {@code fallback} as their fallback (whom it stands in for). */
+  public List<String> standsInFor(String fallback) {
     return components.values().stream()
-        .filter(c -> c.fallback().filter(component::equals).isPresent())
+        .filter(c -> c.fallback().filter(fallback::equals).isPresent())
         .map(ComponentSpec::name)
         .toList();
   }

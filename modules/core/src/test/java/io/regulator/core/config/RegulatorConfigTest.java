@@ -89,7 +89,7 @@ class RegulatorConfigTest {
     assertThat(backup.successExitCodes()).containsExactlyInAnyOrder(0, 143);
     assertThat(backup.user()).contains("tunnel");
     assertThat(backup.autostart()).as("a fallback waits for its primary's circuit").isFalse();
-    assertThat(fleet.fallbackFor("tunnel-backup")).containsExactly("tunnel");
+    assertThat(fleet.standsInFor("tunnel-backup")).containsExactly("tunnel");
 
     assertThat(fleet.groups()).containsOnlyKeys("edge");
     assertThat(fleet.groups().get("edge")).isEqualTo(new GroupSpec("edge", GroupStrategy.REST_FOR_ONE,
@@ -209,7 +209,7 @@ class RegulatorConfigTest {
     assertThat(fleet.component("relative").cwd()).contains(home.resolve("examples/demo").toString());
     assertThat(Path.of(fleet.component("relative").cwd().orElseThrow())).isAbsolute();
     assertThat(fleet.component("absolute").cwd()).contains("/opt/app/bin");
-    assertThat(fleet.component("unset").cwd()).isEmpty();
+    assertThat(fleet.component("unset").cwd()).contains(home.toString()); // defaults to the home
   }
 
   @Test
