@@ -66,20 +66,12 @@ final class Kinds {
 
   static Kind oneOf(List<String> names) {
     String expected = "one of " + String.join(", ", names);
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      if (enumName(v, names).isEmpty()) {
+        String typed = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : "";
+        c.at(v, "expected " + expected + ", got " + shown(v) + DidYouMean.hint(typed, names));
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (enumName(v, names).isEmpty()) {
-          String typed = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : "";
-          c.at(v, "expected " + expected + ", got " + shown(v) + DidYouMean.hint(typed, names));
-        }
-      }
-    };
+    });
   }
 
   /** A whole number in {@code [min, max]}. */
@@ -87,17 +79,9 @@ final class Kinds {
     String expected = max == Integer.MAX_VALUE
         ? "a whole number >= " + min
         : "a whole number from " + min + " to " + max;
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
-      }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        wholeNumberProblem(v, min, max, expected).ifPresent(m -> c.at(v, m));
-      }
-    };
+    return Kind.of(expected, (v, c) -> {
+      wholeNumberProblem(v, min, max, expected).ifPresent(m -> c.at(v, m));
+    });
   }
 
   private static Optional<String> wholeNumberProblem(ConfigValue v, long min, long max, String expected) {
@@ -116,21 +100,13 @@ final class Kinds {
 
   /** A kind checked by reading the value; any read failure means "expected ..., got ...". */
   private static Kind simple(String expected, BiConsumer<ConfigValue, Kind.Complaint> read) {
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      try {
+        read.accept(v, c);
+      } catch (ConfigException e) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        try {
-          read.accept(v, c);
-        } catch (ConfigException e) {
-          c.at(v, "expected " + expected + ", got " + shown(v));
-        }
-      }
-    };
+    });
   }
 
   private static Kind duration(boolean positive) {
@@ -203,164 +179,116 @@ final class Kinds {
 
   private static Kind signal() {
     String expected = "a signal name: " + String.join(", ", SIGNALS) + " (with or without SIG)";
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      if (v.valueType() != ConfigValueType.STRING || signalName((String) v.unwrapped()).isEmpty()) {
+        String typed = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : "";
+        c.at(v, "expected " + expected + ", got " + shown(v) + DidYouMean.hint(typed.replaceFirst("(?i)^SIG", ""), SIGNALS));
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (v.valueType() != ConfigValueType.STRING || signalName((String) v.unwrapped()).isEmpty()) {
-          String typed = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : "";
-          c.at(v, "expected " + expected + ", got " + shown(v) + DidYouMean.hint(typed.replaceFirst("(?i)^SIG", ""), SIGNALS));
-        }
-      }
-    };
+    });
   }
 
   private static Kind exitCodes() {
     String expected = "a list of exit codes from 0 to 255 such as [0, 143]";
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      if (!(v instanceof ConfigList list)) {
+        String fix = v.valueType() == ConfigValueType.NUMBER ? ": write [" + shown(v) + "]" : "";
+        c.at(v, "expected " + expected + ", got " + shown(v) + fix);
+        return;
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (!(v instanceof ConfigList list)) {
-          String fix = v.valueType() == ConfigValueType.NUMBER ? ": write [" + shown(v) + "]" : "";
-          c.at(v, "expected " + expected + ", got " + shown(v) + fix);
-          return;
-        }
-        for (ConfigValue code : list) {
-          wholeNumberProblem(code, 0, 255, "exit codes from 0 to 255").ifPresent(m -> c.at(code, m));
-        }
+      for (ConfigValue code : list) {
+        wholeNumberProblem(code, 0, 255, "exit codes from 0 to 255").ifPresent(m -> c.at(code, m));
       }
-    };
+    });
   }
 
   private static Kind env() {
     String expected = "an object of environment variables such as { LOG_LEVEL = info }";
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      if (!(v instanceof ConfigObject vars)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (!(v instanceof ConfigObject vars)) {
-          c.at(v, "expected " + expected + ", got " + shown(v));
-          return;
-        }
-        for (Map.Entry<String, ConfigValue> var : vars.entrySet()) {
-          ConfigValue value = var.getValue();
-          // null removes a variable that regulator.defaults.env sets
-          if (value.valueType() == ConfigValueType.NULL || isScalar(value)) {
-            if (var.getKey().isEmpty() || var.getKey().contains("=")) {
-              c.at(value, var.getKey(), "an environment variable name must be non-empty and contain no '='");
-            }
-          } else {
-            c.at(value, var.getKey(), "expected a string value, got " + shown(value)
-                + (value.valueType() == ConfigValueType.OBJECT ? "; quote names that contain dots, e.g. \"LOG.LEVEL\" = debug" : ""));
+      for (Map.Entry<String, ConfigValue> var : vars.entrySet()) {
+        ConfigValue value = var.getValue();
+        // null removes a variable that regulator.defaults.env sets
+        if (value.valueType() == ConfigValueType.NULL || isScalar(value)) {
+          if (var.getKey().isEmpty() || var.getKey().contains("=")) {
+            c.at(value, var.getKey(), "an environment variable name must be non-empty and contain no '='");
           }
+        } else {
+          c.at(value, var.getKey(), "expected a string value, got " + shown(value)
+              + (value.valueType() == ConfigValueType.OBJECT ? "; quote names that contain dots, e.g. \"LOG.LEVEL\" = debug" : ""));
         }
       }
-    };
+    });
   }
 
   private static Kind command() {
     String expected = "the command as a non-empty list of strings such as [\"python3\", \"app.py\"]";
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      if (v.valueType() == ConfigValueType.STRING) {
+        // a single string is legal with shell = true; the fleet reader checks that pairing
+        if (((String) v.unwrapped()).isBlank()) {
+          c.at(v, "expected " + expected + ", got an empty string");
+        }
+        return;
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (v.valueType() == ConfigValueType.STRING) {
-          // a single string is legal with shell = true; the fleet reader checks that pairing
-          if (((String) v.unwrapped()).isBlank()) {
-            c.at(v, "expected " + expected + ", got an empty string");
-          }
-          return;
-        }
-        if (!(v instanceof ConfigList argv) || argv.isEmpty()) {
-          c.at(v, "expected " + expected + " (or one string with shell = true), got " + shown(v));
-          return;
-        }
-        for (ConfigValue arg : argv) {
-          if (!isScalar(arg)) {
-            c.at(arg, "expected every command element to be a string, got " + shown(arg));
-          }
-        }
-        if (isScalar(argv.get(0)) && string(argv.get(0)).isBlank()) {
-          c.at(argv.get(0), "expected the program to run as the first element, got an empty string");
+      if (!(v instanceof ConfigList argv) || argv.isEmpty()) {
+        c.at(v, "expected " + expected + " (or one string with shell = true), got " + shown(v));
+        return;
+      }
+      for (ConfigValue arg : argv) {
+        if (!isScalar(arg)) {
+          c.at(arg, "expected every command element to be a string, got " + shown(arg));
         }
       }
-    };
+      if (isScalar(argv.get(0)) && string(argv.get(0)).isBlank()) {
+        c.at(argv.get(0), "expected the program to run as the first element, got an empty string");
+      }
+    });
   }
 
   private static Kind dependsOn() {
     List<String> kinds = Stream.of(DependencyKind.values()).map(DependencyKind::configName).toList();
     String expected = "an object { name = requires | wants } or a list of names (= requires)";
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
-      }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (v instanceof ConfigObject deps) {
-          for (Map.Entry<String, ConfigValue> dep : deps.entrySet()) {
-            ConfigValue kind = dep.getValue();
-            if (enumName(kind, kinds).isEmpty()) {
-              String typed = kind.valueType() == ConfigValueType.STRING ? (String) kind.unwrapped() : "";
-              c.at(kind, dep.getKey(), "expected requires or wants, got " + shown(kind) + DidYouMean.hint(typed, kinds));
-            }
+    return Kind.of(expected, (v, c) -> {
+      if (v instanceof ConfigObject deps) {
+        for (Map.Entry<String, ConfigValue> dep : deps.entrySet()) {
+          ConfigValue kind = dep.getValue();
+          if (enumName(kind, kinds).isEmpty()) {
+            String typed = kind.valueType() == ConfigValueType.STRING ? (String) kind.unwrapped() : "";
+            c.at(kind, dep.getKey(), "expected requires or wants, got " + shown(kind) + DidYouMean.hint(typed, kinds));
           }
-        } else if (v instanceof ConfigList names) {
-          for (ConfigValue name : names) {
-            if (!isName(name)) {
-              c.at(name, "expected a component name, got " + shown(name));
-            }
-          }
-        } else {
-          String fix = v.valueType() == ConfigValueType.STRING ? ": write [" + v.unwrapped() + "]" : "";
-          c.at(v, "expected " + expected + ", got " + shown(v) + fix);
         }
+      } else if (v instanceof ConfigList names) {
+        for (ConfigValue name : names) {
+          if (!isName(name)) {
+            c.at(name, "expected a component name, got " + shown(name));
+          }
+        }
+      } else {
+        String fix = v.valueType() == ConfigValueType.STRING ? ": write [" + v.unwrapped() + "]" : "";
+        c.at(v, "expected " + expected + ", got " + shown(v) + fix);
       }
-    };
+    });
   }
 
   private static Kind members() {
     String expected = "a non-empty list of component names such as [runner, tunnel]";
-    return new Kind() {
-      @Override
-      public String expected() {
-        return expected;
+    return Kind.of(expected, (v, c) -> {
+      if (!(v instanceof ConfigList names) || names.isEmpty()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
       }
-
-      @Override
-      public void check(ConfigValue v, Complaint c) {
-        if (!(v instanceof ConfigList names) || names.isEmpty()) {
-          c.at(v, "expected " + expected + ", got " + shown(v));
-          return;
-        }
-        Set<String> seen = new HashSet<>();
-        for (ConfigValue name : names) {
-          if (!isName(name)) {
-            c.at(name, "expected a component name, got " + shown(name));
-          } else if (!seen.add(string(name))) {
-            c.at(name, "'" + string(name) + "' is listed twice; list each member once");
-          }
+      Set<String> seen = new HashSet<>();
+      for (ConfigValue name : names) {
+        if (!isName(name)) {
+          c.at(name, "expected a component name, got " + shown(name));
+        } else if (!seen.add(string(name))) {
+          c.at(name, "'" + string(name) + "' is listed twice; list each member once");
         }
       }
-    };
+    });
   }
 
   static boolean isScalar(ConfigValue v) {
