@@ -91,6 +91,11 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
 
   private record ProcessEnded(long pid, ExitStatus status) implements Command {}
 
+  /** What was left of a stopped process's group is gone too. */
+  private enum GroupCleared implements Command {
+    INSTANCE
+  }
+
   private enum Tick implements Command {
     READY_AFTER,
     RESET_AFTER,
@@ -160,6 +165,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
         .onMessage(Launched.class, this::onLaunched)
         .onMessage(LaunchFailed.class, this::onLaunchFailed)
         .onMessage(ProcessEnded.class, this::onProcessEnded)
+        .onMessageEquals(GroupCleared.INSTANCE, this::onGroupCleared)
         .onMessageEquals(Tick.READY_AFTER, this::onReadyAfter)
         .onMessageEquals(Tick.RESET_AFTER, this::onResetAfter)
         .onMessageEquals(Tick.BACKOFF_ELAPSED, this::onBackoffElapsed)
@@ -328,7 +334,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     timers.cancel(Tick.RESET_AFTER);
     timers.cancel(Tick.STOP_TIMEOUT);
     // No grandchild may outlive its component: kill what is left of the group, off this thread.
-    CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> cleared = CompletableFuture.runAsync(() -> {
       ending.killGroup();
       env.pids().remove(spec.name(), ending.pid()); // not the replacement's record
     }, env.processIo());
@@ -338,10 +344,18 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     env.bus().publish(new HealthEvent.ProcessExited(Instant.now(), env.node(), spec.name(), ended.pid(),
         ended.status(), cause, uptime, System.nanoTime()));
     if (requested) {
-      afterRequestedStop();
+      // A stop is over when the whole group is gone: only then STOPPED (or the next start).
+      getContext().pipeToSelf(cleared, (ok, error) -> GroupCleared.INSTANCE);
     } else {
       lastCause = cause;
       afterUnexpectedExit(cause);
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onGroupCleared() {
+    if (state == ComponentState.STOPPING && process == null) {
+      afterRequestedStop();
     }
     return reconciled();
   }

@@ -114,6 +114,7 @@ class ProcessControlTest {
       assertThat(fleet.statusOf("echo").recentOutput()).anyMatch(l -> l.contains("start pid="))
           .anyMatch(l -> l.contains("to stderr"));
       fleet.stop("echo");
+      fleet.awaitState("echo", ComponentState.STOPPED, Duration.ofSeconds(5)); // events arrive asynchronously
       assertThat(fleet.transitions("echo")).extracting(t -> t.from() + "->" + t.to()).containsExactly(
           "STOPPED->STARTING", "STARTING->RUNNING", "RUNNING->READY", "READY->STOPPING", "STOPPING->STOPPED");
       assertThat(fleet.transitions("echo")).allSatisfy(t -> {
