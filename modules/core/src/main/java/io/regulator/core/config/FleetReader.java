@@ -506,7 +506,8 @@ final class FleetReader {
         new StopSpec(Kinds.signalName(c.getString("stop.signal")).orElseThrow(), c.getDuration("stop.timeout")),
         c.getDuration("ready-after"),
         c.getBoolean("adopt-orphans"),
-        new OutputSpec(c.getBytes("log.max-file-size"), c.getInt("log.max-files"), c.getInt("log.tail-lines")));
+        new OutputSpec(c.getBytes("log.max-file-size"), c.getInt("log.max-files"), c.getInt("log.tail-lines")),
+        List.of()); // probes: read once their schema exists
   }
 
   private static GroupSpec group(String name, Config own, Config c) {

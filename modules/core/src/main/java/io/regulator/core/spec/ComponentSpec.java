@@ -17,6 +17,7 @@ import java.util.Set;
  * @param dependsOn dependency name to kind, in config order
  * @param readyAfter until readiness probes exist: RUNNING for this long counts as READY
  * @param adoptOrphans after a crash of Regulator, adopt a surviving process instead of killing it
+ * @param probes at most one per role
  */
 public record ComponentSpec(
     String name,
@@ -38,13 +39,20 @@ public record ComponentSpec(
     StopSpec stop,
     Duration readyAfter,
     boolean adoptOrphans,
-    OutputSpec output) {
+    OutputSpec output,
+    List<ProbeSpec> probes) {
 
   public ComponentSpec {
     command = List.copyOf(command);
     env = Map.copyOf(env);
     dependsOn = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dependsOn));
     successExitCodes = Set.copyOf(successExitCodes);
+    probes = List.copyOf(probes);
+  }
+
+  /** The probe of a role, if the component has one. */
+  public Optional<ProbeSpec> probe(ProbeRole role) {
+    return probes.stream().filter(p -> p.role() == role).findFirst();
   }
 
   /** The argv actually executed: the command itself, or {@code sh -c <command>} when {@code shell}. */

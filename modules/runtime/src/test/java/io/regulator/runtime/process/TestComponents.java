@@ -81,6 +81,6 @@ final class TestComponents {
         new BackoffSpec(Duration.ofMillis(200), Duration.ofSeconds(60), 0.2, Duration.ofSeconds(60)),
         new IntensitySpec(5, Duration.ofSeconds(60)),
         new CircuitSpec(Duration.ofMinutes(5), Duration.ofHours(1)),
-        new StopSpec("TERM", Duration.ofSeconds(10)), Duration.ofSeconds(1), false, output);
+        new StopSpec("TERM", Duration.ofSeconds(10)), Duration.ofSeconds(1), false, output, java.util.List.of());
   }
 }
