@@ -28,14 +28,19 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
     try {
       FleetSpec fleet = RegulatorConfig.load(path, Home.dir());
-      out.printf("OK: %s (%d components, %d groups)%n", path, fleet.components().size(), fleet.groups().size());
+      out.printf("OK: %s (%s, %s)%n", path, count(fleet.components().size(), "component"),
+          count(fleet.groups().size(), "group"));
       return 0;
     } catch (ConfigValidationException e) {
       for (ConfigProblem problem : e.problems()) {
         err.println(problem.render());
       }
-      err.printf("%d problem%s in %s%n", e.problems().size(), e.problems().size() == 1 ? "" : "s", path);
+      err.printf("%s in %s%n", count(e.problems().size(), "problem"), path);
       return 1;
     }
+  }
+
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

@@ -41,7 +41,7 @@ class LauncherIT {
         """);
     RegulatorProcess.Result ok = RegulatorProcess.exec("validate", good.toString());
     assertThat(ok.exitCode()).isZero();
-    assertThat(ok.output()).contains("OK: " + good).contains("1 components");
+    assertThat(ok.output()).contains("OK: " + good).contains("(1 component, 0 groups)");
 
     Path bad = write("bad.conf", """
         regulator {

@@ -26,6 +26,7 @@ import io.regulator.core.spec.GroupStrategy;
 import io.regulator.core.spec.IntensitySpec;
 import io.regulator.core.spec.OnDependencyLoss;
 import io.regulator.core.spec.OutputSpec;
+import io.regulator.core.spec.ProbeSpec;
 import io.regulator.core.spec.RegulatorSettings;
 import io.regulator.core.spec.RestartMode;
 import io.regulator.core.spec.StopSpec;
@@ -51,8 +52,9 @@ import java.util.stream.Stream;
 /**
  * Turns a merged, resolved config into a {@link FleetSpec}, in three passes: the tree against
  * {@link Schema} (unknown keys, types, ranges), then the rules that span keys (min &lt;= max,
- * a single-string command needs shell) and components (dependencies, cycles, groups,
- * fallbacks). Every pass keeps going after a problem; the spec is built only when none was found.
+ * a single-string command needs shell, one check per probe: see {@link ProbeReader}) and
+ * components (dependencies, cycles, groups, fallbacks). Every pass keeps going after a problem;
+ * the spec is built only when none was found.
  */
 final class FleetReader {
 
@@ -114,12 +116,15 @@ final class FleetReader {
     if (defaults != null) {
       checkSettings(defaults.toConfig(), null, path("defaults"));
     }
+    ProbeReader probes = new ProbeReader(regulator.get(), baseDir, problems);
+    probes.checkDefaults(path("probe-defaults"));
     Map<String, Config> settings = new TreeMap<>();
     components.forEach((name, own) -> {
       Config effective = defaults == null ? own.toConfig() : own.toConfig().withFallback(defaults);
       settings.put(name, effective);
       checkSettings(effective, own, path("components", name));
       checkCommand(effective, own, path("components", name));
+      probes.check(own.get("probes"), path("components", name, "probes"));
     });
     Map<String, Map<String, DependencyKind>> dependencies = dependencies(components, names);
     Set<String> fallbacks = fallbacks(components, names);
@@ -132,8 +137,8 @@ final class FleetReader {
     RegulatorSettings fleetSettings = new RegulatorSettings(
         top.getString("node"), directory(top.getString("data-dir")), directory(top.getString("log-dir")));
     Map<String, ComponentSpec> built = new LinkedHashMap<>();
-    components.forEach((name, own) -> built.put(name,
-        component(name, own.toConfig(), settings.get(name), dependencies.get(name), fallbacks.contains(name))));
+    components.forEach((name, own) -> built.put(name, component(name, own.toConfig(), settings.get(name),
+        dependencies.get(name), fallbacks.contains(name), probes.build(own.get("probes")))));
     Map<String, GroupSpec> builtGroups = new LinkedHashMap<>();
     groups.forEach((name, own) -> builtGroups.put(name,
         group(name, own.toConfig(), groupDefaults == null ? own.toConfig() : own.toConfig().withFallback(groupDefaults))));
@@ -299,11 +304,18 @@ final class FleetReader {
    * two itself; otherwise it is the defaults' problem, reported once there.
    */
   private void checkSettings(Config merged, ConfigObject own, List<String> path) {
-    checkOrder(merged, own, path, "backoff.min", "backoff.max");
-    checkOrder(merged, own, path, "circuit.cooldown", "circuit.max-cooldown");
+    checkOrder(problems, merged, own, path, "backoff.min", "backoff.max", "");
+    checkOrder(problems, merged, own, path, "circuit.cooldown", "circuit.max-cooldown", "");
   }
 
-  private void checkOrder(Config merged, ConfigObject own, List<String> path, String lower, String upper) {
+  /**
+   * {@code lower <= upper}, reported where one of them was set ({@code own} for an entry, null
+   * for a defaults block).
+   *
+   * @param why the reason for the order, or empty
+   */
+  static void checkOrder(Problems problems, Config merged, ConfigObject own, List<String> path, String lower, String upper,
+      String why) {
     Optional<ConfigValue> lo = valid(merged, lower, Kinds.DURATION);
     Optional<ConfigValue> hi = valid(merged, upper, Kinds.DURATION);
     if (lo.isEmpty() || hi.isEmpty()) {
@@ -316,12 +328,13 @@ final class FleetReader {
     }
     String low = Kinds.string(lo.get());
     String high = Kinds.string(hi.get());
+    String because = why.isEmpty() ? "" : ": " + why;
     if (setHi) {
       problems.add(hi.get(), append(path, upper.split("\\.")),
-          "expected at least " + lower + " (" + low + "), got " + high + "; raise it or lower " + lower);
+          "expected at least " + lower + " (" + low + "), got " + high + because + "; raise it or lower " + lower);
     } else {
       problems.add(lo.get(), append(path, lower.split("\\.")),
-          "expected at most " + upper + " (" + high + "), got " + low + "; lower it or raise " + upper);
+          "expected at most " + upper + " (" + high + "), got " + low + because + "; lower it or raise " + upper);
     }
   }
 
@@ -472,7 +485,8 @@ final class FleetReader {
 
   // ---- building (only reached when every check passed) ----
 
-  private ComponentSpec component(String name, Config own, Config c, Map<String, DependencyKind> dependsOn, boolean isFallback) {
+  private ComponentSpec component(String name, Config own, Config c, Map<String, DependencyKind> dependsOn, boolean isFallback,
+      List<ProbeSpec> probes) {
     List<String> command = own.getValue("command").valueType() == ConfigValueType.STRING
         ? List.of(own.getString("command"))
         : own.getStringList("command");
@@ -507,7 +521,7 @@ final class FleetReader {
         c.getDuration("ready-after"),
         c.getBoolean("adopt-orphans"),
         new OutputSpec(c.getBytes("log.max-file-size"), c.getInt("log.max-files"), c.getInt("log.tail-lines")),
-        List.of()); // probes: read once their schema exists
+        probes);
   }
 
   private static GroupSpec group(String name, Config own, Config c) {
@@ -533,7 +547,7 @@ final class FleetReader {
 
   // ---- small tree helpers ----
 
-  private static Optional<ConfigObject> object(ConfigObject parent, String key) {
+  static Optional<ConfigObject> object(ConfigObject parent, String key) {
     return parent.get(key) instanceof ConfigObject o ? Optional.of(o) : Optional.empty();
   }
 
@@ -549,7 +563,7 @@ final class FleetReader {
   }
 
   /** The value at {@code key} if it is there and of {@code kind}. */
-  private static Optional<ConfigValue> valid(Config c, String key, Kind kind) {
+  static Optional<ConfigValue> valid(Config c, String key, Kind kind) {
     ConfigValue value;
     try {
       if (!c.hasPath(key)) {
@@ -570,7 +584,7 @@ final class FleetReader {
     return out;
   }
 
-  private static List<String> append(List<String> path, String... keys) {
+  static List<String> append(List<String> path, String... keys) {
     List<String> out = new ArrayList<>(path);
     out.addAll(List.of(keys));
     return List.copyOf(out);

@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.regulator.core.spec.DependencyKind;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /** The value kinds Regulator's config uses; each says what it expected and, where it can, what to write. */
@@ -33,13 +37,17 @@ final class Kinds {
   private static final Set<ConfigValueType> SCALARS =
       EnumSet.of(ConfigValueType.STRING, ConfigValueType.NUMBER, ConfigValueType.BOOLEAN);
   private static final Pattern BARE_NUMBER = Pattern.compile("\\s*[-+]?[0-9]*\\.?[0-9]+\\s*");
+  private static final Pattern STATUS_RANGE = Pattern.compile("\\s*([0-9]+)\\s*(?:-\\s*([0-9]+)\\s*)?");
+  private static final Pattern HOST_AND_PORT = Pattern.compile("([^:\\[\\]]+):([0-9]+)");
+  private static final Pattern BAD_TILDE = Pattern.compile("~(?![01])");
 
   static final Kind DURATION = duration(false);
   static final Kind POSITIVE_DURATION = duration(true);
   static final Kind FRACTION = fraction();
   static final Kind BOOLEAN = simple("true or false", (v, c) -> v.atKey("v").getBoolean("v"));
   static final Kind TEXT = text();
-  static final Kind PATH = path();
+  static final Kind PATH = path("a directory path");
+  static final Kind FILE = path("a file path");
   static final Kind SIZE = size();
   static final Kind SIGNAL = signal();
   static final Kind EXIT_CODES = exitCodes();
@@ -47,6 +55,24 @@ final class Kinds {
   static final Kind COMMAND = command();
   static final Kind DEPENDS_ON = dependsOn();
   static final Kind MEMBERS = members();
+  static final Kind SCALAR = simple("a string, number or boolean", (v, c) -> {
+    if (!isScalar(v)) {
+      c.at(v, "expected a string, number or boolean, got " + shown(v));
+    }
+  });
+  static final Kind HTTP_URL = httpUrl();
+  static final Kind HTTP_STATUS = httpStatus();
+  static final Kind URL_PATH = urlPath();
+  static final Kind JSON_POINTER = jsonPointer();
+  static final Kind HOST = host();
+  static final Kind UPSTREAM = text("the address the tunnel forwards to, as its API shows it, such as localhost:5051");
+  static final Kind PORT = wholeNumber(1, 65535);
+  static final Kind ARGV = argv();
+  static final Kind REGEX = regex();
+  static final Kind CPU_PERCENT = cpuPercent();
+
+  /** An inclusive range of HTTP status codes. */
+  record StatusRange(int min, int max) {}
 
   /** Signal names accept an optional SIG prefix and any case; this is the bare upper-case name. */
   static Optional<String> signalName(String raw) {
@@ -153,7 +179,10 @@ final class Kinds {
   }
 
   private static Kind text() {
-    String expected = "a non-empty string";
+    return text("a non-empty string");
+  }
+
+  private static Kind text(String expected) {
     return simple(expected, (v, c) -> {
       if (!isScalar(v) || string(v).isBlank()) {
         c.at(v, "expected " + expected + ", got " + shown(v));
@@ -161,8 +190,8 @@ final class Kinds {
     });
   }
 
-  private static Kind path() {
-    String expected = "a directory path (relative paths are taken from Regulator's home)";
+  private static Kind path(String what) {
+    String expected = what + " (relative paths are taken from Regulator's home)";
     return simple(expected, (v, c) -> {
       String s = isScalar(v) ? string(v) : "";
       try {
@@ -237,15 +266,19 @@ final class Kinds {
         c.at(v, "expected " + expected + " (or one string with shell = true), got " + shown(v));
         return;
       }
-      for (ConfigValue arg : argv) {
-        if (!isScalar(arg)) {
-          c.at(arg, "expected every command element to be a string, got " + shown(arg));
-        }
-      }
-      if (isScalar(argv.get(0)) && string(argv.get(0)).isBlank()) {
-        c.at(argv.get(0), "expected the program to run as the first element, got an empty string");
-      }
+      checkArguments(argv, c);
     });
+  }
+
+  private static void checkArguments(ConfigList argv, Kind.Complaint c) {
+    for (ConfigValue arg : argv) {
+      if (!isScalar(arg)) {
+        c.at(arg, "expected every command element to be a string, got " + shown(arg));
+      }
+    }
+    if (isScalar(argv.get(0)) && string(argv.get(0)).isBlank()) {
+      c.at(argv.get(0), "expected the program to run as the first element, got an empty string");
+    }
   }
 
   private static Kind dependsOn() {
@@ -287,6 +320,173 @@ final class Kinds {
         } else if (!seen.add(string(name))) {
           c.at(name, "'" + string(name) + "' is listed twice; list each member once");
         }
+      }
+    });
+  }
+
+  // ---- probe checks ----
+
+  private static Kind httpUrl() {
+    String expected = "an http:// or https:// URL with a host, such as http://127.0.0.1:5051/health";
+    return Kind.of(expected, (v, c) -> {
+      if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      String s = ((String) v.unwrapped()).trim();
+      if (!s.contains("://")) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": write http://" + s);
+        return;
+      }
+      URI uri;
+      try {
+        uri = new URI(s);
+      } catch (URISyntaxException e) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": " + e.getReason()
+            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+        return;
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": only http and https can be probed");
+      } else if (uri.getHost() == null) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": it names no (valid) host");
+      }
+    });
+  }
+
+  private static Kind httpStatus() {
+    String expected = "an HTTP status code such as 200 or a range such as 200-399 (codes are 100 to 599)";
+    return Kind.of(expected, (v, c) -> {
+      Optional<StatusRange> range = statusRange(v);
+      if (range.isEmpty()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+      } else if (range.get().min() > range.get().max()) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": write the lower code first, "
+            + range.get().max() + "-" + range.get().min());
+      }
+    });
+  }
+
+  /** A status code or range, each code from 100 to 599; the range as written (maybe backwards). */
+  static Optional<StatusRange> statusRange(ConfigValue v) {
+    if (!isScalar(v) || v.valueType() == ConfigValueType.BOOLEAN) {
+      return Optional.empty();
+    }
+    Matcher m = STATUS_RANGE.matcher(string(v));
+    if (!m.matches() || m.group(1).length() > 3 || (m.group(2) != null && m.group(2).length() > 3)) {
+      return Optional.empty();
+    }
+    int min = Integer.parseInt(m.group(1));
+    int max = m.group(2) == null ? min : Integer.parseInt(m.group(2));
+    if (min < 100 || min > 599 || max < 100 || max > 599) {
+      return Optional.empty();
+    }
+    return Optional.of(new StatusRange(min, max));
+  }
+
+  private static Kind urlPath() {
+    String expected = "a URL path starting with '/' such as /health";
+    return Kind.of(expected, (v, c) -> {
+      if (v.valueType() != ConfigValueType.STRING || !((String) v.unwrapped()).startsWith("/")) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+      }
+    });
+  }
+
+  private static Kind jsonPointer() {
+    String expected = "a JSON pointer such as /status or /checks/0/ok (RFC 6901)";
+    return Kind.of(expected, (v, c) -> {
+      if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isEmpty()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      String s = (String) v.unwrapped();
+      if (!s.startsWith("/")) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": a pointer starts with '/', write /" + s);
+      } else if (BAD_TILDE.matcher(s).find()) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": '~' must be followed by 0 or 1 (~0 stands for '~',"
+            + " ~1 for '/')");
+      }
+    });
+  }
+
+  private static Kind host() {
+    String expected = "a host name or IP address such as 127.0.0.1";
+    return Kind.of(expected, (v, c) -> {
+      if (!isScalar(v) || string(v).isBlank()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      String s = string(v).trim();
+      Matcher hostAndPort = HOST_AND_PORT.matcher(s);
+      if (s.contains("://") || s.contains("/")) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": write only the host, without scheme or path");
+      } else if (hostAndPort.matches()) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": write host = \"" + hostAndPort.group(1)
+            + "\" and port = " + hostAndPort.group(2));
+      } else if (s.chars().anyMatch(Character::isWhitespace)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+      }
+    });
+  }
+
+  private static Kind argv() {
+    String expected = "the command as a non-empty list of strings such as [\"pg_isready\", \"-q\"]";
+    return Kind.of(expected, (v, c) -> {
+      if (v.valueType() == ConfigValueType.STRING && !((String) v.unwrapped()).isBlank()) {
+        String line = (String) v.unwrapped();
+        c.at(v, "expected " + expected + ", got the single string " + shown(v) + "; split it into a list, or write"
+            + " [\"/bin/sh\", \"-c\", \"" + line.replace("\\", "\\\\").replace("\"", "\\\"") + "\"] to run it through the shell");
+        return;
+      }
+      if (!(v instanceof ConfigList list) || list.isEmpty()) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      checkArguments(list, c);
+    });
+  }
+
+  private static Kind regex() {
+    String expected = "a regular expression (java.util.regex) such as \"Traceback|FATAL\"";
+    return Kind.of(expected, (v, c) -> {
+      if (!isScalar(v)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      String s = string(v);
+      if (s.isEmpty()) {
+        c.at(v, "expected " + expected + ", got '': an empty pattern matches every line");
+        return;
+      }
+      try {
+        Pattern.compile(s);
+      } catch (PatternSyntaxException e) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": " + e.getDescription()
+            + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+      }
+    });
+  }
+
+  private static Kind cpuPercent() {
+    String expected = "a CPU percentage more than 0 such as 80 (100 = one whole core)";
+    return Kind.of(expected, (v, c) -> {
+      String typed = isScalar(v) ? string(v).trim() : "";
+      if (typed.endsWith("%") && BARE_NUMBER.matcher(typed.substring(0, typed.length() - 1)).matches()) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": write " + typed.substring(0, typed.length() - 1).trim()
+            + " without %");
+        return;
+      }
+      double d;
+      try {
+        d = v.atKey("v").getDouble("v");
+      } catch (ConfigException e) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      if (!(d > 0) || Double.isInfinite(d)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
       }
     });
   }

@@ -2,6 +2,7 @@ package io.regulator.core.config;
 
 import io.regulator.core.spec.GroupStrategy;
 import io.regulator.core.spec.OnDependencyLoss;
+import io.regulator.core.spec.ProbeRole;
 import io.regulator.core.spec.RestartMode;
 import java.util.Arrays;
 import java.util.Collections;
@@ -9,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The shape of Regulator's config as data: which keys each level knows and what each holds. The
@@ -64,6 +67,19 @@ final class Schema {
 
     Block leaf(String key, Kind kind) {
       return with(key, new Leaf(kind, false, false));
+    }
+
+    Block required(String key, Kind kind) {
+      return with(key, new Leaf(kind, true, false));
+    }
+
+    /** This block with only {@code keys}; each other key is misplaced, with a message built from its name. */
+    Block only(Set<String> keys, Function<String, String> elsewhere) {
+      Block b = new Block(Map.of(), misplaced, open);
+      for (Map.Entry<String, Field> e : fields.entrySet()) {
+        b = keys.contains(e.getKey()) ? b.with(e.getKey(), e.getValue()) : b.misplaced(e.getKey(), elsewhere.apply(e.getKey()));
+      }
+      return b;
     }
 
     Block misplaced(String key, String message) {
@@ -130,13 +146,144 @@ final class Schema {
       .leaf("env", Kinds.ENV)
       .with("log", new Nested(LOG));
 
+  // ---- probes (DESIGN §3): probes.<role> { <kind> { ... }, timing } ----
+
+  /** Timing of one probe; every key also in regulator.probe-defaults. */
+  static final Block PROBE_TIMING = Block.of()
+      .leaf("period", Kinds.POSITIVE_DURATION)
+      .leaf("timeout", Kinds.POSITIVE_DURATION)
+      .leaf("initial-delay", Kinds.DURATION)
+      .leaf("failure-threshold", Kinds.wholeNumber(1, Integer.MAX_VALUE))
+      .leaf("success-threshold", Kinds.wholeNumber(1, Integer.MAX_VALUE));
+
+  static final Block HTTP_CHECK = Block.of()
+      .required("url", Kinds.HTTP_URL)
+      .leaf("status", Kinds.HTTP_STATUS)
+      .leaf("body-contains", Kinds.TEXT)
+      .leaf("json-pointer", Kinds.JSON_POINTER)
+      .leaf("json-value", Kinds.SCALAR);
+
+  static final Block TCP_CHECK = Block.of()
+      .leaf("host", Kinds.HOST)
+      .required("port", Kinds.PORT);
+
+  static final Block EXEC_CHECK = Block.of()
+      .required("command", Kinds.ARGV);
+
+  static final Block HEARTBEAT_CHECK = Block.of()
+      .leaf("file", Kinds.FILE)
+      .required("stale-after", Kinds.POSITIVE_DURATION);
+
+  static final Block QUEUE_CHECK = Block.of()
+      .required("directory", Kinds.PATH)
+      .required("max-age", Kinds.POSITIVE_DURATION);
+
+  static final Block LOG_CHECK = Block.of()
+      .leaf("failure-pattern", Kinds.REGEX)
+      .leaf("repeat-limit", Kinds.wholeNumber(2, Integer.MAX_VALUE))
+      .leaf("queue-directory", Kinds.PATH)
+      .leaf("silent-for", Kinds.POSITIVE_DURATION);
+
+  static final Block TUNNEL_CHECK = Block.of()
+      .leaf("api", Kinds.HTTP_URL)
+      .required("upstream", Kinds.UPSTREAM)
+      .leaf("end-to-end", Kinds.BOOLEAN)
+      .leaf("end-to-end-path", Kinds.URL_PATH);
+
+  static final Block RESOURCES_CHECK = Block.of()
+      .leaf("max-memory", Kinds.SIZE)
+      .leaf("max-cpu-percent", Kinds.CPU_PERCENT)
+      .leaf("cpu-sustained-for", Kinds.POSITIVE_DURATION)
+      .leaf("max-open-files", Kinds.wholeNumber(1, Integer.MAX_VALUE))
+      .leaf("max-threads", Kinds.wholeNumber(1, Integer.MAX_VALUE));
+
+  /**
+   * A kind of probe check.
+   *
+   * @param name its config key, also {@link io.regulator.core.spec.ProbeCheck#kind()}
+   * @param defaulted the keys with a fleet-wide default in regulator.probe-kinds.&lt;name&gt;; the
+   *     others say what to check, which only makes sense per probe
+   */
+  record CheckKind(String name, Block block, Set<String> defaulted) {}
+
+  /** Every kind of check, in the order messages list them. */
+  static final List<CheckKind> CHECKS = List.of(
+      new CheckKind("http", HTTP_CHECK, Set.of("status")),
+      new CheckKind("tcp", TCP_CHECK, Set.of("host")),
+      new CheckKind("exec", EXEC_CHECK, Set.of()),
+      new CheckKind("heartbeat", HEARTBEAT_CHECK, Set.of()),
+      new CheckKind("queue", QUEUE_CHECK, Set.of()),
+      new CheckKind("log", LOG_CHECK, Set.of()),
+      new CheckKind("tunnel", TUNNEL_CHECK, Set.of("api", "end-to-end", "end-to-end-path")),
+      new CheckKind("resources", RESOURCES_CHECK, Set.of("cpu-sustained-for")));
+
+  static final List<String> CHECK_NAMES = CHECKS.stream().map(CheckKind::name).toList();
+
+  static final String DEADLINE = "deadline";
+
+  static final Block PROBE = withChecks(PROBE_TIMING);
+
+  static final Block STARTUP_PROBE = PROBE.leaf(DEADLINE, Kinds.POSITIVE_DURATION);
+
+  static final Block OTHER_PROBE = PROBE.misplaced(DEADLINE,
+      "deadline applies only to the startup probe (how long the component may take to first pass it); remove it here,"
+          + " or move the check to probes.startup");
+
+  static final Block PROBES = probes();
+
+  static final Block PROBE_DEFAULTS = probeDefaults();
+
+  static final Block PROBE_KINDS = probeKinds();
+
+  private static Block withChecks(Block timing) {
+    Block b = timing;
+    for (CheckKind check : CHECKS) {
+      b = b.with(check.name(), new Nested(check.block()));
+    }
+    return b;
+  }
+
+  private static Block probes() {
+    Block b = Block.of();
+    for (ProbeRole role : ProbeRole.values()) {
+      b = b.with(role.configName(), new Nested(role == ProbeRole.STARTUP ? STARTUP_PROBE : OTHER_PROBE));
+    }
+    // a check or a timing key one level too high: the role is missing
+    for (String kind : CHECK_NAMES) {
+      b = b.misplaced(kind, "a probe needs a role: write probes.liveness." + kind + " { ... } (or startup, readiness)");
+    }
+    for (String key : PROBE_TIMING.fields().keySet()) {
+      b = b.misplaced(key, key + " is set per probe: write probes.liveness." + key + " (or startup, readiness)");
+    }
+    return b.misplaced(DEADLINE, "deadline is set on the startup probe: write probes.startup.deadline");
+  }
+
+  private static Block probeDefaults() {
+    Block b = PROBE_TIMING.misplaced(DEADLINE,
+        "deadline can only be set on a startup probe, in regulator.components.<name>.probes.startup.deadline");
+    for (String kind : CHECK_NAMES) {
+      b = b.misplaced(kind, kind + " is a check, set per probe in regulator.components.<name>.probes.<role>." + kind
+          + "; defaults of its settings go in regulator.probe-kinds." + kind);
+    }
+    return b;
+  }
+
+  private static Block probeKinds() {
+    Block b = Block.of();
+    for (CheckKind check : CHECKS) {
+      b = b.with(check.name(), new Nested(check.block().only(check.defaulted(), key -> key
+          + " can only be set per probe, in regulator.components.<name>.probes.<role>." + check.name() + "." + key)));
+    }
+    return b;
+  }
+
   static final Block COMPONENT = SETTINGS
       .with("command", new Leaf(Kinds.COMMAND, true, false))
       .with("cwd", new Leaf(Kinds.PATH, false, true))
       .with("user", new Leaf(Kinds.TEXT, false, true))
       .with("depends-on", new Leaf(Kinds.DEPENDS_ON, false, true))
       .with("fallback", new Leaf(Kinds.TEXT, false, true))
-      .with("probes", new Opaque());
+      .with("probes", new Nested(PROBES));
 
   static final Block DEFAULTS = perComponentOnly(SETTINGS);
 
@@ -157,6 +304,8 @@ final class Schema {
       .with("journal", new Opaque())
       .with("defaults", new Nested(DEFAULTS))
       .with("group-defaults", new Nested(GROUP_DEFAULTS))
+      .with("probe-defaults", new Nested(PROBE_DEFAULTS))
+      .with("probe-kinds", new Nested(PROBE_KINDS))
       .with("groups", new Entries("group", "{ members = [runner, tunnel] }", GROUP))
       .with("components", new Entries("component", "{ command = [\"python3\", \"app.py\"] }", COMPONENT))
       .with("alerts", new Opaque());

@@ -127,10 +127,7 @@ class ConfigValidationTest {
           http { host = "0.0.0.0", port = 9000, anything { at = all } }
           journal { store = postgres, postgres { url = "jdbc:postgresql://db/regulator" } }
           alerts { receivers { ops { type = slack } }, routes = [1, 2] }
-          components.a {
-            command = [a]
-            probes { readiness { http { url = "http://x" }, perod = 2s } }
-          }
+          components.a.command = [a]
         }
         """);
 
@@ -372,7 +369,7 @@ class ConfigValidationTest {
   void aNonObjectRegulatorBlockIsOneProblem() throws Exception {
     assertThat(problems("regulator = [1, 2]")).containsExactly(
         "1: regulator: expected an object with keys node, data-dir, log-dir, http, journal, defaults, group-defaults,"
-            + " groups, components, alerts, got [1,2]");
+            + " probe-defaults, probe-kinds, groups, components, alerts, got [1,2]");
   }
 
   @Test

@@ -381,6 +381,15 @@ class RegulatorConfigTest {
     assertThat(reference.getObject("components")).isEmpty();
     assertThat(reference.getObject("alerts")).isEmpty();
     assertThat(reference.getBytes("defaults.log.max-file-size")).isEqualTo(10L * 1024 * 1024);
+    assertThat(reference.getObject("probe-defaults").keySet()).isEqualTo(Schema.PROBE_TIMING.fields().keySet());
+    assertThat(reference.getDuration("probe-defaults.period")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(reference.getDuration("probe-defaults.timeout")).isEqualTo(Duration.ofSeconds(1));
+    assertThat(reference.getDuration("probe-defaults.initial-delay")).isZero();
+    assertThat(reference.getInt("probe-defaults.failure-threshold")).isEqualTo(3);
+    assertThat(reference.getInt("probe-defaults.success-threshold")).isEqualTo(1);
+    assertThat(reference.getObject("probe-kinds").keySet()).containsExactlyInAnyOrderElementsOf(Schema.CHECK_NAMES);
+    Schema.CHECKS.forEach(kind -> assertThat(reference.getObject("probe-kinds." + kind.name()).keySet())
+        .as("the defaulted keys of %s", kind.name()).isEqualTo(kind.defaulted()));
   }
 
   private Path write(String name, String content) throws IOException {
