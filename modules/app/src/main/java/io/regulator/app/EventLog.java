@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.regulator.core.event.CauseCategory;
+import io.regulator.core.event.ComponentState;
 import io.regulator.core.event.EventText;
 import io.regulator.core.event.HealthEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import net.logstash.logback.marker.Markers;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -27,7 +29,11 @@ final class EventLog {
 
   private EventLog() {}
 
-  static Behavior<HealthEvent> create() {
+  /**
+   * @param drained completed once Regulator's own "stopped" event has been written: every event
+   *     published before it has been written too (the event stream delivers in order)
+   */
+  static Behavior<HealthEvent> create(CompletableFuture<Void> drained) {
     Logger log = LoggerFactory.getLogger("regulator.events");
     ObjectMapper json = new ObjectMapper().registerModule(new Jdk8Module()).registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -41,6 +47,9 @@ final class EventLog {
       } else {
         log.info(Markers.appendEntries(fields), line);
       }
+      if (event instanceof HealthEvent.RegulatorLifecycle e && e.what().equals("stopped")) {
+        drained.complete(null);
+      }
       return Behaviors.same();
     });
   }
@@ -48,6 +57,9 @@ final class EventLog {
   private static boolean isTrouble(HealthEvent event) {
     if (event instanceof HealthEvent.ProcessExited e) {
       return e.cause().category() != CauseCategory.REQUESTED && e.cause().category() != CauseCategory.LIFECYCLE;
+    }
+    if (event instanceof HealthEvent.StateChanged e) {
+      return e.to() == ComponentState.FAILED || e.to() == ComponentState.CIRCUIT_OPEN;
     }
     return event instanceof HealthEvent.GroupEscalated || event instanceof HealthEvent.SystemCritical
         || event instanceof HealthEvent.CircuitChanged;

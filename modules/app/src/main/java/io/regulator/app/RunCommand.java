@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,7 +28,7 @@ import sun.misc.Signal;
  * {@code regulator run}: the service in the foreground. SIGTERM and SIGINT stop every component in
  * reverse dependency order and exit 0.
  */
-@Command(name = "run", description = "Run the service in the foreground (SIGTERM or Ctrl-C stops it cleanly).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the service in the foreground (SIGTERM or Ctrl-C stops it cleanly).")
 final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
@@ -51,17 +54,29 @@ final class RunCommand implements Callable<Integer> {
     // Initialise logging on this thread, before Pekko's threads race to do it.
     LoggerFactory.getILoggerFactory();
 
-    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet), "regulator");
+    DataDirLock lock = DataDirLock.acquire(fleet.settings().dataDir());
+    if (lock == null) {
+      command.commandLine().getErr().println("regulator: not started: another Regulator is running on data-dir "
+          + fleet.settings().dataDir() + " (it holds " + DataDirLock.FILE + "); stop it first, or give this one"
+          + " its own data-dir");
+      return 1;
+    }
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet, drained), "regulator");
+    // Let the event log write the last events (the final stops) before the actor system goes away.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "drain-event-log",
+        () -> drained.completeOnTimeout(null, 3, TimeUnit.SECONDS).thenApply(v -> Done.getInstance()));
     Signal.handle(new Signal("TERM"), sig -> shutdown(system, "SIGTERM"));
     Signal.handle(new Signal("INT"), sig -> shutdown(system, "SIGINT"));
     system.getWhenTerminated().toCompletableFuture().join();
+    lock.release();
     return 0;
   }
 
   /** The event log subscribes before the guardian publishes anything (same sender, so in order). */
-  static Behavior<Guardian.Command> root(FleetSpec fleet) {
+  static Behavior<Guardian.Command> root(FleetSpec fleet, CompletableFuture<Void> drained) {
     return Behaviors.setup(ctx -> {
-      new EventBus(ctx.getSystem()).subscribe(ctx.spawn(EventLog.create(), "event-log"));
+      new EventBus(ctx.getSystem()).subscribe(ctx.spawn(EventLog.create(drained), "event-log"));
       return Guardian.create(fleet);
     });
   }

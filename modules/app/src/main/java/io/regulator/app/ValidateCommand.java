@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code regulator validate FILE}: OK and a summary, or every problem at once and exit code 1. */
-@Command(name = "validate", description = "Check a config file; print OK or every problem with file:line.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a config file; print OK or every problem with file:line.")
 final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;

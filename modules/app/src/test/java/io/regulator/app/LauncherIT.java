@@ -132,15 +132,39 @@ class LauncherIT {
   }
 
   @Test
+  void aSecondRegulatorOnTheSameDataDirIsRefusedAndTheFirstKeepsItsChildren() throws Exception {
+    Path config = fleet("""
+        defaults { ready-after = 200ms }
+        components { solo { command = ["$COMPONENT", "$MARK-solo"] } }
+        """);
+    try (RegulatorProcess first = RegulatorProcess.run(config, tmp, tmp.resolve("logs"))) {
+      first.awaitState("solo", "READY", Duration.ofSeconds(30));
+      long pid = first.lastPid("solo");
+      RegulatorProcess.Result second = RegulatorProcess.exec("run", "-c", config.toString());
+      assertThat(second.exitCode()).isEqualTo(1);
+      assertThat(second.output()).contains("another Regulator is running on data-dir " + tmp.resolve("data"));
+      assertThat(alive(pid)).isTrue();
+      assertThat(leaders(mark + "-solo")).extracting(ProcessHandle::pid).containsExactly(pid);
+      first.process.destroy();
+      assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void withAdoptOrphansTheSurvivorIsKeptAndWatched() throws Exception {
     Path config = fleet("""
         defaults { ready-after = 200ms, adopt-orphans = true }
-        components { keeper { command = ["$COMPONENT", "$MARK-keeper"] } }
+        components {
+          keeper { command = ["$COMPONENT", "$MARK-keeper"] }
+          user   { command = ["$COMPONENT", "$MARK-user"], depends-on = [keeper] }
+        }
         """);
     long pid;
+    long userPid;
     try (RegulatorProcess first = RegulatorProcess.run(config, tmp, tmp.resolve("logs"))) {
-      first.awaitState("keeper", "READY", Duration.ofSeconds(30));
+      first.awaitState("user", "READY", Duration.ofSeconds(30));
       pid = first.lastPid("keeper");
+      userPid = first.lastPid("user");
       first.process.toHandle().destroyForcibly();
       first.process.waitFor(10, TimeUnit.SECONDS);
     }
@@ -151,6 +175,11 @@ class LauncherIT {
       assertThat(second.events("ProcessStarted", "keeper")).isEmpty();
       assertThat(alive(pid)).isTrue();
       assertThat(leaders(mark + "-keeper")).extracting(ProcessHandle::pid).containsExactly(pid);
+      // Its adopted dependent is not mistaken for one that lost its dependency.
+      second.awaitState("user", "READY", Duration.ofSeconds(30));
+      Thread.sleep(300);
+      assertThat(leaders(mark + "-user")).extracting(ProcessHandle::pid).containsExactly(userPid);
+      assertThat(second.events("StateChanged", "user")).noneMatch(e -> e.path("to").asText().equals("STOPPING"));
       // Adopted processes are stopped like our own at shutdown.
       second.process.destroy();
       assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).isTrue();

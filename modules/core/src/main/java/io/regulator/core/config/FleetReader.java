@@ -59,6 +59,7 @@ import java.util.stream.Stream;
 final class FleetReader {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+  private static final String RESERVED = io.regulator.core.event.HealthEvent.SYSTEM;
   private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{\\??\\s*([^}]+?)\\s*}");
   private static final List<String> REGULATOR = List.of("regulator");
 
@@ -235,6 +236,9 @@ final class FleetReader {
         if (!NAME.matcher(name).matches()) {
           problems.add(entry, entryPath, "invalid " + entries.what() + " name '" + name + "': use letters, digits, '-' and"
               + " '_', starting with a letter or digit (names become file names, URLs and actor names)");
+        } else if (name.equals(RESERVED)) {
+          problems.add(entry, entryPath, "the name '" + RESERVED + "' is reserved for Regulator's own events; choose"
+              + " another name");
         }
         if (entry instanceof ConfigObject entryObject) {
           walk(entryObject, entries.block(), entryPath);

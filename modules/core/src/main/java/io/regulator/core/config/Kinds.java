@@ -160,7 +160,7 @@ final class Kinds {
   }
 
   private static Kind fraction() {
-    String expected = "a number from 0 to 1 (0.2 = up to 20% either way)";
+    String expected = "a number from 0 to 1 (0.2 = each delay up to 20% longer, at random)";
     return simple(expected, (v, c) -> {
       double d = v.atKey("v").getDouble("v");
       if (!(d >= 0 && d <= 1)) {
@@ -217,7 +217,7 @@ final class Kinds {
   }
 
   private static Kind exitCodes() {
-    String expected = "a list of exit codes from 0 to 255 such as [0, 143]";
+    String expected = "a list of exit codes from 0 to 255 such as [0, 2]";
     return Kind.of(expected, (v, c) -> {
       if (!(v instanceof ConfigList list)) {
         String fix = v.valueType() == ConfigValueType.NUMBER ? ": write [" + shown(v) + "]" : "";

@@ -26,7 +26,8 @@ public final class Diagnosis {
     }
     int code = status.code().get();
     return new Cause(CauseCategory.EXIT_CODE, "exited with code " + code,
-        code == 0 ? "it exited on its own; set restart = always if it should run forever"
+        code == 0 ? "it exited on its own with success; if it should run forever, see why it stops in logs/"
+            + component + ".log"
             : "see the last lines of logs/" + component + ".log");
   }
 }

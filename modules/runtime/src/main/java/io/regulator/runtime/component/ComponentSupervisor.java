@@ -4,6 +4,7 @@ import io.regulator.core.event.Cause;
 import io.regulator.core.event.CauseCategory;
 import io.regulator.core.event.CircuitState;
 import io.regulator.core.event.ComponentState;
+import io.regulator.core.event.EventText;
 import io.regulator.core.event.ExitStatus;
 import io.regulator.core.event.HealthEvent;
 import io.regulator.core.policy.Backoff;
@@ -37,6 +38,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Supervises one component: one OS process at a time, restarted Erlang-style.
@@ -107,6 +110,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   /** Everything a supervisor needs besides its spec. */
   public record Context(String node, EventBus bus, ProcessLauncher launcher, PidRegistry pids, Executor processIo) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(ComponentSupervisor.class);
+
   public static Behavior<Command> create(ComponentSpec spec, Context env) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ComponentSupervisor(ctx, timers, spec, env)));
   }
@@ -134,6 +139,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private ExitStatus lastExit;
   private Cause lastCause;
   private final Map<String, PeerChanged> peerStates = new HashMap<>();
+  /** Required dependencies seen READY while the current process runs: only these can be lost. */
+  private final java.util.Set<String> readyDependencies = new java.util.HashSet<>();
 
   // wiring
   private List<ActorRef<Command>> dependents = List.of();
@@ -242,6 +249,10 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
 
   private Behavior<Command> onPeerChanged(PeerChanged change) {
     PeerChanged before = peerStates.put(change.name(), change);
+    if (change.state() == ComponentState.READY && spec.requires(change.name()) && (isAlive()
+        || state == ComponentState.STARTING)) {
+      readyDependencies.add(change.name());
+    }
     boolean wasReady = before != null && before.state() == ComponentState.READY;
     if (spec.requires(change.name()) && wasReady && change.state() != ComponentState.READY && isAlive()
         && spec.onDependencyLoss() == OnDependencyLoss.RESTART) {
@@ -275,7 +286,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     p.exit().whenComplete((status, error) -> self.tell(new ProcessEnded(p.pid(),
         status != null ? status : ExitStatus.code(-1))));
     if (adopted == null) {
-      CompletableFuture.runAsync(() -> env.pids().record(spec.name(), p, spec.argv()), env.processIo());
+      CompletableFuture.runAsync(() -> env.pids().record(spec.name(), p, spec.argv()), env.processIo())
+          .whenComplete((ok, error) -> warnIf(error, "could not write the pid record of " + p));
       env.bus().publish(new HealthEvent.ProcessStarted(Instant.now(), env.node(), spec.name(), p.pid(),
           p.startedNanos(), String.join(" ", spec.argv())));
     }
@@ -314,7 +326,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     // Healthy for reset-after: the next failure starts from the minimum delay again.
     backoffAttempt = 0;
     if (circuit == CircuitState.HALF_OPEN) {
-      changeCircuit(CircuitState.CLOSED, Cause.progress("trial start stayed healthy for " + spec.backoff().resetAfter()));
+      changeCircuit(CircuitState.CLOSED, Cause.progress("trial start stayed healthy for "
+          + EventText.human(spec.backoff().resetAfter())));
       cooldown = null;
       intensity.clear();
       tellFallback(false);
@@ -338,6 +351,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
       ending.killGroup();
       env.pids().remove(spec.name(), ending.pid()); // not the replacement's record
     }, env.processIo());
+    cleared.whenComplete((ok, error) -> warnIf(error, "could not clean up after " + ending));
 
     boolean requested = state == ComponentState.STOPPING;
     Cause cause = requested ? lastCause : Diagnosis.ofExit(spec.name(), ended.status());
@@ -387,7 +401,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
           cause.suggestion()));
     } else if (intensity.addAndCheck(now)) {
       openCircuit(new Cause(CauseCategory.INTENSITY_EXCEEDED,
-          "more than " + spec.intensity().maxRestarts() + " restarts within " + spec.intensity().within()
+          "more than " + spec.intensity().maxRestarts() + " restarts within " + EventText.human(spec.intensity().within())
               + "; last: " + cause.detail(),
           cause.suggestion()));
     } else {
@@ -426,7 +440,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
 
   private Behavior<Command> onCooldownElapsed() {
     if (state == ComponentState.CIRCUIT_OPEN) {
-      changeCircuit(CircuitState.HALF_OPEN, Cause.progress("cooldown of " + cooldown + " passed; one trial start"));
+      changeCircuit(CircuitState.HALF_OPEN, Cause.progress("cooldown of " + EventText.human(cooldown)
+          + " passed; one trial start"));
       restarts++;
       // CIRCUIT_OPEN -> STARTING: the one trial
       startWhenDependenciesAllow(Cause.progress("trial start after cooldown"));
@@ -437,8 +452,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private Behavior<Command> onStopTimeout() {
     if (state == ComponentState.STOPPING && process != null) {
       LaunchedProcess p = process;
-      getContext().getLog().warn("{} did not stop within {} after SIG{}; sending SIGKILL to its process group",
-          spec.name(), spec.stop().timeout(), spec.stop().signal());
+      LOG.warn("{} did not stop within {} after SIG{}; sending SIGKILL to its process group",
+          spec.name(), EventText.human(spec.stop().timeout()), spec.stop().signal());
       CompletableFuture.runAsync(p::killGroup, env.processIo());
     }
     return this;
@@ -496,6 +511,15 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   }
 
   private void launch(Cause cause) {
+    // A fresh start: any bounce owed to a dependency's return is settled by it, and every
+    // required dependency is READY now (or this would be WAITING).
+    restartWhenDependenciesReady = false;
+    readyDependencies.clear();
+    spec.dependsOn().forEach((name, kind) -> {
+      if (kind == DependencyKind.REQUIRES) {
+        readyDependencies.add(name);
+      }
+    });
     transition(ComponentState.STARTING, cause);
     ActorRef<Command> self = getContext().getSelf();
     CompletableFuture.supplyAsync(() -> {
@@ -552,11 +576,15 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     return true;
   }
 
+  /**
+   * A required dependency that was READY while this process ran and is not any more. (An adopted
+   * process may start before its dependencies are READY again; that is not a loss.)
+   */
   private String lostRequiredDependency() {
-    for (Map.Entry<String, DependencyKind> dep : spec.dependsOn().entrySet()) {
-      PeerChanged view = peerStates.get(dep.getKey());
-      if (dep.getValue() == DependencyKind.REQUIRES && view != null && view.state() != ComponentState.READY) {
-        return dep.getKey();
+    for (String name : readyDependencies) {
+      PeerChanged view = peerStates.get(name);
+      if (view != null && view.state() != ComponentState.READY) {
+        return name;
       }
     }
     return null;
@@ -576,7 +604,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private void transition(ComponentState to, Cause cause) {
     ComponentState from = state;
     if (!from.canMoveTo(to)) {
-      getContext().getLog().error("{}: refused transition {} -> {} ({})", spec.name(), from, to, cause);
+      LOG.error("{}: refused transition {} -> {} ({})", spec.name(), from, to, cause);
       return;
     }
     state = to;
@@ -620,6 +648,13 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     return new ComponentStatus(spec.name(), state, wantedUp, p == null ? null : p.pid(), restarts, circuit,
         state == ComponentState.READY, since, lastExit, lastCause, List.copyOf(spec.dependsOn().keySet()),
         p == null ? List.of() : p.tail());
+  }
+
+  /** Trouble on the process dispatcher must not pass silently (no orphan protection without pid records). */
+  private void warnIf(Throwable error, String what) {
+    if (error != null) {
+      LOG.warn("{}: {}", what, rootMessage(error));
+    }
   }
 
   private static String rootMessage(Throwable error) {
