@@ -12,6 +12,9 @@ import io.regulator.runtime.group.GroupSupervisor;
 import io.regulator.runtime.process.PidRecord;
 import io.regulator.runtime.process.PidRegistry;
 import io.regulator.runtime.process.ProcessLauncher;
+import io.regulator.runtime.probe.Probes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,8 +71,13 @@ public final class Guardian {
       Executor processIo = ctx.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig("regulator-process-dispatcher"));
       PidRegistry pids = new PidRegistry(fleet.settings().dataDir());
+      ScheduledExecutorService probeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "regulator-probe-timer");
+        t.setDaemon(true);
+        return t;
+      });
       ComponentSupervisor.Context env = new ComponentSupervisor.Context(node, bus,
-          new ProcessLauncher(fleet.settings().logDir()), pids, processIo);
+          new ProcessLauncher(fleet.settings().logDir()), pids, processIo, new Probes(processIo, probeTimer));
       bus.publish(new HealthEvent.RegulatorLifecycle(Instant.now(), node, HealthEvent.SYSTEM, "started",
           Optional.of(fleet.components().size() + " components")));
 
@@ -122,6 +130,7 @@ public final class Guardian {
     CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "close-output-logs", () -> CompletableFuture.supplyAsync(() -> {
           env.launcher().close();
+          env.probes().close();
           return Done.getInstance();
         }, env.processIo()));
   }

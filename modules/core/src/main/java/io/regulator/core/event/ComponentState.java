@@ -47,8 +47,9 @@ public enum ComponentState {
       case STARTING -> to == RUNNING || to == FAILED || to == STOPPING;
       // a live process: becomes (un)ready, is stopped, or exits (restart now, later, circuit, or not at all)
       case RUNNING, READY, UNHEALTHY -> to != this && to != WAITING && to != FAILED;
-      // STOPPING -> STOPPED, or straight on to the next start (restart, dependency back)
-      case STOPPING -> to == STOPPED || to == WAITING || to == STARTING;
+      // STOPPING -> STOPPED, or straight on to the next start (restart, dependency back); a stop
+      // that a failing probe asked for ends like a crash: BACKOFF or CIRCUIT_OPEN
+      case STOPPING -> to == STOPPED || to == WAITING || to == STARTING || to == BACKOFF || to == CIRCUIT_OPEN;
       // BACKOFF / CIRCUIT_OPEN -> STARTING when the timer fires, WAITING if dependencies are down
       case BACKOFF, CIRCUIT_OPEN -> to == STARTING || to == WAITING || to == STOPPED;
       // FAILED stays until a person (or a reload) starts or stops it

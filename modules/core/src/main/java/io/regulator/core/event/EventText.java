@@ -16,6 +16,9 @@ public final class EventText {
     } else if (event instanceof HealthEvent.ProcessExited e) {
       return e.component() + " pid " + e.pid() + " " + e.status() + " after "
           + human(Duration.ofMillis(e.uptimeMillis())) + ": " + e.cause();
+    } else if (event instanceof HealthEvent.ProbeChanged e) {
+      return e.component() + " " + e.role() + " probe (" + e.kind() + ") " + (e.healthy() ? "passing" : "failing")
+          + " after " + e.latencyMillis() + "ms: " + (e.healthy() ? e.detail() : String.valueOf(e.cause()));
     } else if (event instanceof HealthEvent.CircuitChanged e) {
       return e.component() + " restart circuit " + e.from() + " -> " + e.to()
           + (e.to() == CircuitState.OPEN ? " for " + human(Duration.ofMillis(e.cooldownMillis())) : "") + ": "

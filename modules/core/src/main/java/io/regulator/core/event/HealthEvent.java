@@ -34,6 +34,14 @@ public sealed interface HealthEvent {
       long nanoTime)
       implements HealthEvent {}
 
+  /**
+   * A probe crossed a threshold: it became healthy or failed ({@code role} is startup, readiness
+   * or liveness; {@code cause} is null when healthy).
+   */
+  record ProbeChanged(Instant time, String node, String component, String role, String kind, boolean healthy,
+      long latencyMillis, Cause cause, String detail)
+      implements HealthEvent {}
+
   /** The component's restart circuit changed; {@code cooldownMillis} is the current open period. */
   record CircuitChanged(
       Instant time, String node, String component, CircuitState from, CircuitState to, long cooldownMillis,

@@ -292,7 +292,7 @@ class ConfigValidationTest {
         regulator.defaults.success-exit-codes = 0
         """)).containsExactly(
         "3: regulator.components.a.intensity.max-restarts: expected a whole number >= 0, got -1",
-        "4: regulator.components.a.backoff.random-factor: expected a number from 0 to 1 (0.2 = up to 20% either way), got 1.5",
+        "4: regulator.components.a.backoff.random-factor: expected a number from 0 to 1 (0.2 = each delay up to 20% longer, at random), got 1.5",
         "5: regulator.components.a.success-exit-codes: expected exit codes from 0 to 255, got -1",
         "5: regulator.components.a.success-exit-codes: expected exit codes from 0 to 255, got 1.5",
         "5: regulator.components.a.success-exit-codes: expected exit codes from 0 to 255, got 256",
@@ -300,7 +300,7 @@ class ConfigValidationTest {
         "6: regulator.components.a.log.max-files: expected a whole number >= 1, got 0",
         "6: regulator.components.a.log.tail-lines: expected a whole number >= 0, got -1",
         "8: regulator.group-defaults.intensity.max-restarts: expected a whole number >= 0, got 2.5",
-        "9: regulator.defaults.success-exit-codes: expected a list of exit codes from 0 to 255 such as [0, 143], got 0:"
+        "9: regulator.defaults.success-exit-codes: expected a list of exit codes from 0 to 255 such as [0, 2], got 0:"
             + " write [0]");
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param since when the current state was entered
  * @param lastExit how the last process ended, or null
  * @param lastCause why the component last changed state, or null
+ * @param probes each configured probe with its last result
  */
 public record ComponentStatus(
     String name,
@@ -27,4 +28,16 @@ public record ComponentStatus(
     ExitStatus lastExit,
     Cause lastCause,
     List<String> dependsOn,
-    List<String> recentOutput) {}
+    List<String> recentOutput,
+    List<ProbeStatus> probes) {
+
+  /**
+   * One probe as last seen.
+   *
+   * @param healthy null until it first crossed a threshold
+   * @param lastLatencyMillis null before the first check
+   * @param lastCause why the last check failed, or null
+   */
+  public record ProbeStatus(String role, String kind, Boolean healthy, Long lastLatencyMillis,
+      int consecutiveFailures, Cause lastCause, Instant lastCheck) {}
+}

@@ -8,7 +8,6 @@ import io.regulator.core.event.EventText;
 import io.regulator.core.event.ExitStatus;
 import io.regulator.core.event.HealthEvent;
 import io.regulator.core.policy.Backoff;
-import io.regulator.core.policy.Diagnosis;
 import io.regulator.core.policy.IntensityWindow;
 import io.regulator.core.policy.RestartPolicy;
 import io.regulator.core.spec.ComponentSpec;
@@ -19,6 +18,17 @@ import io.regulator.runtime.group.GroupSupervisor;
 import io.regulator.runtime.process.LaunchFailure;
 import io.regulator.runtime.process.LaunchedProcess;
 import io.regulator.runtime.process.ProcessLauncher;
+import io.regulator.runtime.probe.ExitDiagnosis;
+import io.regulator.runtime.probe.Probe;
+import io.regulator.runtime.probe.ProbeResult;
+import io.regulator.runtime.probe.ProbeTarget;
+import io.regulator.runtime.probe.Probes;
+import io.regulator.core.spec.ProbeCheck;
+import io.regulator.core.spec.ProbeRole;
+import io.regulator.core.spec.ProbeSpec;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.OptionalLong;
 import io.regulator.runtime.process.PidRecord;
 import io.regulator.runtime.process.PidRegistry;
 import java.time.Duration;
@@ -99,7 +109,13 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     INSTANCE
   }
 
+  /** Time for the probe of a role to check; also the key of that probe's timer. */
+  private record ProbeTick(ProbeRole role) implements Command {}
+
+  private record ProbeDone(ProbeRole role, long pid, ProbeResult result) implements Command {}
+
   private enum Tick implements Command {
+    STARTUP_DEADLINE,
     READY_AFTER,
     RESET_AFTER,
     BACKOFF_ELAPSED,
@@ -108,7 +124,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   }
 
   /** Everything a supervisor needs besides its spec. */
-  public record Context(String node, EventBus bus, ProcessLauncher launcher, PidRegistry pids, Executor processIo) {}
+  public record Context(String node, EventBus bus, ProcessLauncher launcher, PidRegistry pids, Executor processIo,
+      Probes probes) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ComponentSupervisor.class);
 
@@ -139,6 +156,15 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private ExitStatus lastExit;
   private Cause lastCause;
   private final Map<String, PeerChanged> peerStates = new HashMap<>();
+  // probes: one tracker and one runner per configured role
+  private final Map<ProbeRole, ProbeTracker> trackers = new EnumMap<>(ProbeRole.class);
+  private final Map<ProbeRole, Probe> probes = new EnumMap<>(ProbeRole.class);
+  private final Map<ProbeRole, ProbeResult> lastResults = new EnumMap<>(ProbeRole.class);
+  private final Map<ProbeRole, Instant> lastChecks = new EnumMap<>(ProbeRole.class);
+  private final java.util.Set<ProbeRole> inFlight = EnumSet.noneOf(ProbeRole.class);
+  private boolean startupPassed;
+  /** Set when a probe made us stop the process: its exit then counts as a failure. */
+  private Cause failingStop;
   /** Required dependencies seen READY while the current process runs: only these can be lost. */
   private final java.util.Set<String> readyDependencies = new java.util.HashSet<>();
 
@@ -156,6 +182,10 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     this.intensity = new IntensityWindow(spec.intensity());
     // Wanted from birth, so that dependents never mistake "not started yet" for "settled".
     this.wantedUp = spec.autostart();
+    for (ProbeSpec probe : spec.probes()) {
+      trackers.put(probe.role(), new ProbeTracker(probe));
+      probes.put(probe.role(), env.probes().create(spec.name(), probe));
+    }
   }
 
   @Override
@@ -173,6 +203,9 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
         .onMessage(LaunchFailed.class, this::onLaunchFailed)
         .onMessage(ProcessEnded.class, this::onProcessEnded)
         .onMessageEquals(GroupCleared.INSTANCE, this::onGroupCleared)
+        .onMessage(ProbeTick.class, this::onProbeTick)
+        .onMessage(ProbeDone.class, this::onProbeDone)
+        .onMessageEquals(Tick.STARTUP_DEADLINE, this::onStartupDeadline)
         .onMessageEquals(Tick.READY_AFTER, this::onReadyAfter)
         .onMessageEquals(Tick.RESET_AFTER, this::onResetAfter)
         .onMessageEquals(Tick.BACKOFF_ELAPSED, this::onBackoffElapsed)
@@ -295,11 +328,135 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     transition(ComponentState.RUNNING, adopted != null ? adopted : Cause.progress("started with pid " + p.pid()));
     if (!wantedUp) {
       stopProcess(lastCause != null ? lastCause : Cause.requested("stop requested"), false);
-    } else if (spec.readyAfter().isZero()) {
-      becomeReady();
     } else {
-      timers.startSingleTimer(Tick.READY_AFTER, Tick.READY_AFTER, spec.readyAfter());
+      startProbes();
     }
+  }
+
+  // ---- probes --------------------------------------------------------------------------------
+
+  /** A new process: clean slates; the startup probe (if any) gates the others. */
+  private void startProbes() {
+    trackers.values().forEach(ProbeTracker::reset);
+    inFlight.clear();
+    failingStop = null;
+    startupPassed = !trackers.containsKey(ProbeRole.STARTUP);
+    if (!startupPassed) {
+      ProbeSpec startup = trackers.get(ProbeRole.STARTUP).spec();
+      schedule(startup);
+      timers.startSingleTimer(Tick.STARTUP_DEADLINE, Tick.STARTUP_DEADLINE, startup.deadline());
+    } else {
+      startServiceProbes();
+    }
+  }
+
+  /** Readiness and liveness run once startup has passed; without readiness, ready-after decides. */
+  private void startServiceProbes() {
+    for (ProbeRole role : List.of(ProbeRole.READINESS, ProbeRole.LIVENESS)) {
+      ProbeTracker tracker = trackers.get(role);
+      if (tracker != null) {
+        schedule(tracker.spec());
+      }
+    }
+    if (!trackers.containsKey(ProbeRole.READINESS)) {
+      if (spec.readyAfter().isZero()) {
+        becomeReady();
+      } else {
+        timers.startSingleTimer(Tick.READY_AFTER, Tick.READY_AFTER, spec.readyAfter());
+      }
+    }
+  }
+
+  private void schedule(ProbeSpec probe) {
+    ProbeTick tick = new ProbeTick(probe.role());
+    timers.startTimerAtFixedRate(tick, tick, probe.initialDelay(), probe.period());
+  }
+
+  private void stopProbes() {
+    for (ProbeRole role : ProbeRole.values()) {
+      timers.cancel(new ProbeTick(role));
+    }
+    timers.cancel(Tick.STARTUP_DEADLINE);
+    inFlight.clear();
+  }
+
+  private Behavior<Command> onProbeTick(ProbeTick tick) {
+    LaunchedProcess p = process;
+    Probe probe = probes.get(tick.role());
+    if (p == null || probe == null || !inFlight.add(tick.role())) {
+      return this; // no process, or the previous check of this probe is still out
+    }
+    long pid = p.pid();
+    getContext().pipeToSelf(probe.check(new ProbeTarget(spec.name(), p)), (result, error) ->
+        new ProbeDone(tick.role(), pid, result != null ? result : ProbeResult.failed(Duration.ZERO,
+            new Cause(CauseCategory.PROBE_TIMEOUT, "probe error: " + rootMessage(error), "see Regulator's log"))));
+    return this;
+  }
+
+  private Behavior<Command> onProbeDone(ProbeDone done) {
+    inFlight.remove(done.role());
+    if (process == null || process.pid() != done.pid()) {
+      return this; // about a process that is gone
+    }
+    ProbeTracker tracker = trackers.get(done.role());
+    ProbeResult result = done.result();
+    lastResults.put(done.role(), result);
+    lastChecks.put(done.role(), Instant.now());
+    ProbeTracker.Verdict verdict = tracker.record(result.healthy());
+    if (verdict == ProbeTracker.Verdict.UNCHANGED) {
+      return this;
+    }
+    boolean passed = verdict == ProbeTracker.Verdict.PASSED;
+    env.bus().publish(new HealthEvent.ProbeChanged(Instant.now(), env.node(), spec.name(),
+        done.role().configName(), tracker.spec().check().kind(), passed, result.latency().toMillis(),
+        result.cause(), result.detail()));
+    switch (done.role()) {
+      case STARTUP -> {
+        if (passed && !startupPassed) {
+          startupPassed = true;
+          timers.cancel(new ProbeTick(ProbeRole.STARTUP));
+          timers.cancel(Tick.STARTUP_DEADLINE);
+          startServiceProbes();
+        }
+      }
+      case READINESS -> {
+        if (passed && state == ComponentState.RUNNING) {
+          becomeReady();
+        } else if (!passed && state == ComponentState.READY) {
+          // READY -> RUNNING: alive but out of service; dependents react as on any loss
+          timers.cancel(Tick.RESET_AFTER);
+          transition(ComponentState.RUNNING, result.cause());
+        }
+      }
+      case LIVENESS -> {
+        if (!passed && isAlive()) {
+          failProcess(result.cause());
+        }
+      }
+    }
+    return reconciled();
+  }
+
+  private Behavior<Command> onStartupDeadline() {
+    if (!startupPassed && isAlive()) {
+      ProbeResult last = lastResults.get(ProbeRole.STARTUP);
+      ProbeSpec startup = trackers.get(ProbeRole.STARTUP).spec();
+      failProcess(new Cause(CauseCategory.PROBE_TIMEOUT,
+          "startup probe did not pass within " + EventText.human(startup.deadline())
+              + (last != null && last.cause() != null ? "; last: " + last.cause().detail() : ""),
+          last != null && last.cause() != null && !last.cause().suggestion().isEmpty() ? last.cause().suggestion()
+              : "raise the startup probe's deadline if it needs longer to start"));
+    }
+    return reconciled();
+  }
+
+  /** A probe says the process is broken: UNHEALTHY, then a stop whose end counts as a failure. */
+  private void failProcess(Cause cause) {
+    // RUNNING/READY -> UNHEALTHY: liveness failed (or startup never passed)
+    transition(ComponentState.UNHEALTHY, cause);
+    lastCause = cause;
+    stopProcess(cause, false);
+    failingStop = cause;
   }
 
   private Behavior<Command> onLaunchFailed(LaunchFailed failed) {
@@ -346,6 +503,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     timers.cancel(Tick.READY_AFTER);
     timers.cancel(Tick.RESET_AFTER);
     timers.cancel(Tick.STOP_TIMEOUT);
+    stopProbes();
     // No grandchild may outlive its component: kill what is left of the group, off this thread.
     CompletableFuture<Void> cleared = CompletableFuture.runAsync(() -> {
       ending.killGroup();
@@ -353,8 +511,11 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     }, env.processIo());
     cleared.whenComplete((ok, error) -> warnIf(error, "could not clean up after " + ending));
 
-    boolean requested = state == ComponentState.STOPPING;
-    Cause cause = requested ? lastCause : Diagnosis.ofExit(spec.name(), ended.status());
+    Cause failed = failingStop;
+    failingStop = null;
+    boolean requested = state == ComponentState.STOPPING && failed == null;
+    Cause cause = requested ? lastCause : failed != null ? failed : ExitDiagnosis.diagnose(spec.name(), ended.status(),
+        ending.tail(), spec.argv(), env.probes().lastSample(spec.name(), ending.pid()), memoryLimit());
     env.bus().publish(new HealthEvent.ProcessExited(Instant.now(), env.node(), spec.name(), ended.pid(),
         ended.status(), cause, uptime, System.nanoTime()));
     if (requested) {
@@ -419,6 +580,12 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
         timers.startSingleTimer(Tick.BACKOFF_ELAPSED, Tick.BACKOFF_ELAPSED, delay);
       }
     }
+  }
+
+  private OptionalLong memoryLimit() {
+    return spec.probes().stream().map(ProbeSpec::check).filter(c -> c instanceof ProbeCheck.Resources)
+        .map(c -> ((ProbeCheck.Resources) c).maxRssBytes()).filter(OptionalLong::isPresent).findFirst()
+        .orElse(OptionalLong.empty());
   }
 
   private Behavior<Command> onBackoffElapsed() {
@@ -647,7 +814,18 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     LaunchedProcess p = process;
     return new ComponentStatus(spec.name(), state, wantedUp, p == null ? null : p.pid(), restarts, circuit,
         state == ComponentState.READY, since, lastExit, lastCause, List.copyOf(spec.dependsOn().keySet()),
-        p == null ? List.of() : p.tail());
+        p == null ? List.of() : p.tail(), probeStatuses());
+  }
+
+  private List<ComponentStatus.ProbeStatus> probeStatuses() {
+    List<ComponentStatus.ProbeStatus> all = new ArrayList<>();
+    trackers.forEach((role, tracker) -> {
+      ProbeResult last = lastResults.get(role);
+      all.add(new ComponentStatus.ProbeStatus(role.configName(), tracker.spec().check().kind(), tracker.healthy(),
+          last == null ? null : last.latency().toMillis(), tracker.consecutiveFailures(),
+          last == null ? null : last.cause(), lastChecks.get(role)));
+    });
+    return all;
   }
 
   /** Trouble on the process dispatcher must not pass silently (no orphan protection without pid records). */

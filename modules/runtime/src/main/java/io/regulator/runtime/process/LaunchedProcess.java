@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A running component process: the leader of its own session and process group (its pid is the
@@ -146,6 +147,30 @@ public final class LaunchedProcess {
    */
   public List<String> tail() {
     return tail.snapshot();
+  }
+
+  /**
+   * Hands every further line of this process's stdout and stderr (as in {@link #tail()}) to
+   * {@code listener} as it arrives; with {@code replayTail} the lines already in the tail come
+   * first, with no gap and no duplicate between the two.
+   *
+   * <p>The listener runs on an output-pump thread while the tail is locked: it must be quick and
+   * must not block (match, count, hand on). Exceptions it throws are ignored. It is dropped with
+   * this process; a replacement process starts with none. An adopted process has no captured
+   * output, so its listeners hear nothing.
+   */
+  public void addOutputListener(Consumer<String> listener, boolean replayTail) {
+    tail.addListener(listener, replayTail);
+  }
+
+  /** {@link #addOutputListener(Consumer, boolean)} without replay: only lines from now on. */
+  public void addOutputListener(Consumer<String> listener) {
+    tail.addListener(listener, false);
+  }
+
+  /** Stops handing lines to {@code listener}; nothing happens if it was not added. */
+  public void removeOutputListener(Consumer<String> listener) {
+    tail.removeListener(listener);
   }
 
   @Override
