@@ -36,8 +36,8 @@ import oshi.software.os.OperatingSystem;
  * the same probe share it and time out, they do not pile up.
  *
  * <p>Neither executor is owned: {@link #close()} closes the probes, the caller shuts the
- * executors down. The timer's tasks are tiny (complete a future, hand a kill to
- * {@code blockingIo}); one thread serves hundreds of probes.
+ * executors down. The timer's tasks are tiny (complete a future, cancel a request, kill(2) an
+ * overdue check command); one thread serves hundreds of probes.
  */
 public final class Probes implements AutoCloseable {
 
