@@ -102,7 +102,8 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
 
   private record LaunchFailed(Cause cause) implements Command {}
 
-  private record ProcessEnded(long pid, ExitStatus status) implements Command {}
+  /** The process exited; {@code diagnosis} is the cause should nobody have asked for it. */
+  private record ProcessEnded(long pid, ExitStatus status, Cause diagnosis) implements Command {}
 
   /** What was left of a stopped process's group is gone too. */
   private enum GroupCleared implements Command {
@@ -316,8 +317,14 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     process = p;
     processStartMillis = System.currentTimeMillis();
     ActorRef<Command> self = getContext().getSelf();
-    p.exit().whenComplete((status, error) -> self.tell(new ProcessEnded(p.pid(),
-        status != null ? status : ExitStatus.code(-1))));
+    // Diagnose before the supervisor hears of the exit, off its thread: looking for the holder of
+    // a port reads /proc and may take a while; everything else is quick and stays on the reaper.
+    p.exit().thenCompose(status -> ExitDiagnosis.mayBlock(p.tail())
+            ? CompletableFuture.supplyAsync(() -> ended(p, status), env.processIo())
+            : CompletableFuture.completedFuture(ended(p, status)))
+        .whenComplete((ended, error) -> self.tell(ended != null ? ended : new ProcessEnded(p.pid(),
+            ExitStatus.code(-1), new Cause(CauseCategory.EXIT_CODE, "exited (status unreadable: "
+                + rootMessage(error) + ")", "see Regulator's log"))));
     if (adopted == null) {
       CompletableFuture.runAsync(() -> env.pids().record(spec.name(), p, spec.argv()), env.processIo())
           .whenComplete((ok, error) -> warnIf(error, "could not write the pid record of " + p));
@@ -514,8 +521,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     Cause failed = failingStop;
     failingStop = null;
     boolean requested = state == ComponentState.STOPPING && failed == null;
-    Cause cause = requested ? lastCause : failed != null ? failed : ExitDiagnosis.diagnose(spec.name(), ended.status(),
-        ending.tail(), spec.argv(), env.probes().lastSample(spec.name(), ending.pid()), memoryLimit());
+    Cause cause = requested ? lastCause : failed != null ? failed : ended.diagnosis();
     env.bus().publish(new HealthEvent.ProcessExited(Instant.now(), env.node(), spec.name(), ended.pid(),
         ended.status(), cause, uptime, System.nanoTime()));
     if (requested) {
@@ -580,6 +586,11 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
         timers.startSingleTimer(Tick.BACKOFF_ELAPSED, Tick.BACKOFF_ELAPSED, delay);
       }
     }
+  }
+
+  private ProcessEnded ended(LaunchedProcess p, ExitStatus status) {
+    return new ProcessEnded(p.pid(), status, ExitDiagnosis.diagnose(spec.name(), status, p.tail(), spec.argv(),
+        env.probes().lastSample(spec.name(), p.pid()), memoryLimit()));
   }
 
   private OptionalLong memoryLimit() {

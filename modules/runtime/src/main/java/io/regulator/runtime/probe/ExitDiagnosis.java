@@ -85,6 +85,14 @@ public final class ExitDiagnosis {
     return Diagnosis.ofExit(component, status);
   }
 
+  /**
+   * True when {@link #diagnose} may block for a while (it then looks for the holder of a port
+   * through /proc): run it off actor threads then.
+   */
+  public static boolean mayBlock(List<String> tail) {
+    return tail.stream().anyMatch(line -> IN_USE.matcher(line).find());
+  }
+
   /** {@link #diagnose(String, ExitStatus, List, List, Optional, OptionalLong)} without a command line. */
   public static Cause diagnose(String component, ExitStatus status, List<String> tail,
       Optional<ResourceSample> lastSample, OptionalLong maxRssBytes) {
