@@ -84,6 +84,27 @@ class ProbeSupervisionTest {
   }
 
   @Test
+  void initialDelayAndSuccessThresholdHoldBackReady() {
+    try (FleetHarness fleet = FleetHarness.start(testKit, tmp, """
+        components {
+          careful {
+            command = ["$COMPONENT", "$MARK-careful"]
+            probes.readiness { exec { command = ["true"] }, initial-delay = 600ms, period = 150ms, timeout = 100ms,
+                               success-threshold = 3 }
+          }
+        }
+        """)) {
+      fleet.awaitState("careful", ComponentState.READY, Duration.ofSeconds(10));
+      long millis = Duration.between(firstTime(fleet, "careful", ComponentState.RUNNING),
+          firstTime(fleet, "careful", ComponentState.READY)).toMillis();
+      // first check after 600ms, then two more one period apart
+      assertThat(millis).isGreaterThanOrEqualTo(600 + 2 * 150 - 20);
+      assertThat(fleet.events(HealthEvent.ProbeChanged.class, "careful")).singleElement()
+          .satisfies(e -> assertThat(e.healthy()).isTrue());
+    }
+  }
+
+  @Test
   void failingLivenessRestartsAndOpensTheCircuitWhichStartsTheFallback() throws Exception {
     int port = freePort();
     try (FleetHarness fleet = FleetHarness.start(testKit, tmp, """
