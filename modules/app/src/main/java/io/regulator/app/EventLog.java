@@ -58,6 +58,9 @@ final class EventLog {
     if (event instanceof HealthEvent.ProcessExited e) {
       return e.cause().category() != CauseCategory.REQUESTED && e.cause().category() != CauseCategory.LIFECYCLE;
     }
+    if (event instanceof HealthEvent.ProbeChanged e) {
+      return !e.healthy();
+    }
     if (event instanceof HealthEvent.StateChanged e) {
       return e.to() == ComponentState.FAILED || e.to() == ComponentState.CIRCUIT_OPEN;
     }
