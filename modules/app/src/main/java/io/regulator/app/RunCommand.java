@@ -3,7 +3,17 @@ package io.regulator.app;
 import io.regulator.core.config.ConfigProblem;
 import io.regulator.core.config.ConfigValidationException;
 import io.regulator.core.config.RegulatorConfig;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.regulator.core.event.HealthEvent;
 import io.regulator.core.spec.FleetSpec;
+import io.regulator.journal.Journal;
+import io.regulator.journal.JournalSettings;
+import io.regulator.journal.write.JournalWriter;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import io.regulator.runtime.Guardian;
 import io.regulator.runtime.bus.EventBus;
 import java.io.IOException;
@@ -61,11 +71,19 @@ final class RunCommand implements Callable<Integer> {
           + " its own data-dir");
       return 1;
     }
+    JournalSettings journal = JournalSettings.from(fleet.regulator(), fleet.settings().dataDir());
     CompletableFuture<Void> drained = new CompletableFuture<>();
-    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet, drained), "regulator");
-    // Let the event log write the last events (the final stops) before the actor system goes away.
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "drain-event-log",
-        () -> drained.completeOnTimeout(null, 3, TimeUnit.SECONDS).thenApply(v -> Done.getInstance()));
+    Config config = Journal.pekkoConfig(journal).withFallback(ConfigFactory.load());
+    AtomicReference<ActorRef<Object>> forwarder = new AtomicReference<>();
+    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet, drained, journal, forwarder), "regulator",
+        config);
+    // Let the event log and the journal write the last events (the final stops) before the actor
+    // system goes away. Once the event log has seen the final event, the journal's forwarder has it
+    // queued too, so a flush sent to the forwarder now comes after it.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "drain-events",
+        () -> drained.completeOnTimeout(null, 3, TimeUnit.SECONDS).thenCompose(v -> AskPattern.<Object, Done>ask(
+            forwarder.get(), JournalWriter.Flush::new, Duration.ofSeconds(5), system.scheduler())
+            .exceptionally(e -> Done.getInstance())));
     Signal.handle(new Signal("TERM"), sig -> shutdown(system, "SIGTERM"));
     Signal.handle(new Signal("INT"), sig -> shutdown(system, "SIGINT"));
     system.getWhenTerminated().toCompletableFuture().join();
@@ -73,13 +91,36 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The event log subscribes before the guardian publishes anything (same sender, so in order). */
-  static Behavior<Guardian.Command> root(FleetSpec fleet, CompletableFuture<Void> drained) {
+  /**
+   * The event log and the journal subscribe before the guardian publishes anything (same sender,
+   * so in order). The journal writer never holds up supervision: it buffers and retries on its own.
+   */
+  static Behavior<Guardian.Command> root(FleetSpec fleet, CompletableFuture<Void> drained, JournalSettings journal,
+      AtomicReference<ActorRef<Object>> forwarderRef) {
     return Behaviors.setup(ctx -> {
-      new EventBus(ctx.getSystem()).subscribe(ctx.spawn(EventLog.create(drained), "event-log"));
+      EventBus bus = new EventBus(ctx.getSystem());
+      bus.subscribe(ctx.spawn(EventLog.create(drained), "event-log"));
+      ActorRef<JournalWriter.Command> writer = ctx.spawn(
+          Journal.writer(journal, fleet.settings().node(), bus::publish), "journal-writer");
+      ActorRef<Object> forwarder = ctx.spawn(forwardTo(writer), "journal");
+      forwarderRef.set(forwarder);
+      bus.subscribe(forwarder.narrow());
       return Guardian.create(fleet);
     });
   }
+
+  /** Health events become journal records; a flush passes through behind them. */
+  private static Behavior<Object> forwardTo(ActorRef<JournalWriter.Command> writer) {
+    return Behaviors.receiveMessage(message -> {
+      if (message instanceof HealthEvent event) {
+        writer.tell(new JournalWriter.Record(event));
+      } else if (message instanceof JournalWriter.Command command) {
+        writer.tell(command);
+      }
+      return Behaviors.same();
+    });
+  }
+
 
   private static void shutdown(ActorSystem<?> system, String signal) {
     CoordinatedShutdown.get(system).runAll(new SignalReceived(signal));

@@ -143,7 +143,8 @@ final class FleetReader {
     Map<String, GroupSpec> builtGroups = new LinkedHashMap<>();
     groups.forEach((name, own) -> builtGroups.put(name,
         group(name, own.toConfig(), groupDefaults == null ? own.toConfig() : own.toConfig().withFallback(groupDefaults))));
-    return Optional.of(new FleetSpec(fleetSettings, built, builtGroups, new DependencyGraph(dependencies)));
+    return Optional.of(new FleetSpec(fleetSettings, built, builtGroups, new DependencyGraph(dependencies),
+        top.resolve()));
   }
 
   // ---- pass 0: substitutions that did not resolve ----

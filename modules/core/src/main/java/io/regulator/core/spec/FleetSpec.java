@@ -1,5 +1,6 @@
 package io.regulator.core.spec;
 
+import com.typesafe.config.Config;
 import io.regulator.core.graph.DependencyGraph;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,12 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A validated configuration: settings, components by name, groups, and the dependency graph. */
+/**
+ * A validated configuration: settings, components by name, groups, and the dependency graph.
+ *
+ * @param regulator the resolved {@code regulator} block with every default, for the modules that
+ *     read their own settings from it (journal, alerting, HTTP)
+ */
 public record FleetSpec(
     RegulatorSettings settings,
     Map<String, ComponentSpec> components,
     Map<String, GroupSpec> groups,
-    DependencyGraph graph) {
+    DependencyGraph graph,
+    Config regulator) {
 
   public FleetSpec {
     components = Collections.unmodifiableMap(new LinkedHashMap<>(components));

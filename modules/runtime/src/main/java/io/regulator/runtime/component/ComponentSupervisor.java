@@ -13,6 +13,7 @@ import io.regulator.core.policy.RestartPolicy;
 import io.regulator.core.spec.ComponentSpec;
 import io.regulator.core.spec.DependencyKind;
 import io.regulator.core.spec.OnDependencyLoss;
+import io.regulator.core.spec.RestartMode;
 import io.regulator.runtime.bus.EventBus;
 import io.regulator.runtime.group.GroupSupervisor;
 import io.regulator.runtime.process.LaunchFailure;
@@ -396,7 +397,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     long pid = p.pid();
     getContext().pipeToSelf(probe.check(new ProbeTarget(spec.name(), p)), (result, error) ->
         new ProbeDone(tick.role(), pid, result != null ? result : ProbeResult.failed(Duration.ZERO,
-            new Cause(CauseCategory.PROBE_TIMEOUT, "probe error: " + rootMessage(error), "see Regulator's log"))));
+            new Cause(CauseCategory.PROBE_ERROR, "probe error: " + rootMessage(error), "see Regulator's log"))));
     return this;
   }
 
@@ -481,6 +482,9 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   }
 
   private void becomeReady() {
+    if (state != ComponentState.RUNNING) {
+      return; // e.g. a startup probe passed while the process is being stopped
+    }
     // RUNNING -> READY: up for ready-after (readiness probes refine this)
     transition(ComponentState.READY, Cause.progress("ready"));
     timers.startSingleTimer(Tick.RESET_AFTER, Tick.RESET_AFTER, spec.backoff().resetAfter());
@@ -529,7 +533,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
       getContext().pipeToSelf(cleared, (ok, error) -> GroupCleared.INSTANCE);
     } else {
       lastCause = cause;
-      afterUnexpectedExit(cause);
+      afterUnexpectedExit(cause, failed != null);
     }
     return reconciled();
   }
@@ -552,8 +556,14 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     }
   }
 
-  private void afterUnexpectedExit(Cause cause) {
-    if (!wantedUp || !RestartPolicy.shouldRestart(spec.restart(), lastExit, spec.successExitCodes())) {
+  /**
+   * @param probeFailure a probe had the process stopped: a failure whatever its exit code (a
+   *     program that exits 0 on SIGTERM is still broken), so only {@code restart = never} keeps it down
+   */
+  private void afterUnexpectedExit(Cause cause, boolean probeFailure) {
+    boolean restart = probeFailure ? spec.restart() != RestartMode.NEVER
+        : RestartPolicy.shouldRestart(spec.restart(), lastExit, spec.successExitCodes());
+    if (!wantedUp || !restart) {
       // RUNNING -> STOPPED: exited and the restart mode says leave it
       wantedUp = false;
       transition(ComponentState.STOPPED, cause);

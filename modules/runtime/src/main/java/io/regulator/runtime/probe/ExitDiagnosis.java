@@ -90,7 +90,7 @@ public final class ExitDiagnosis {
    * through /proc): run it off actor threads then.
    */
   public static boolean mayBlock(List<String> tail) {
-    return tail.stream().anyMatch(line -> IN_USE.matcher(line).find());
+    return tail.stream().anyMatch(line -> IN_USE.matcher(line).find() || ERRNO.matcher(line).find());
   }
 
   /** {@link #diagnose(String, ExitStatus, List, List, Optional, OptionalLong)} without a command line. */

@@ -71,8 +71,9 @@ class ProbeSupervisionTest {
       Files.createFile(tmp.resolve("not-ready"));
       fleet.awaitState("web", ComponentState.RUNNING, Duration.ofSeconds(5));
       fleet.awaitState("app", ComponentState.WAITING, Duration.ofSeconds(5));
+      // the last failing change (an earlier one may come from the start, before the port was open)
       HealthEvent.ProbeChanged failing = fleet.events(HealthEvent.ProbeChanged.class, "web").stream()
-          .filter(e -> !e.healthy()).findFirst().orElseThrow();
+          .filter(e -> !e.healthy()).reduce((first, second) -> second).orElseThrow();
       assertThat(failing.cause().category()).isEqualTo(CauseCategory.PROBE_STATUS);
       assertThat(failing.cause().detail()).contains("503");
       assertThat(fleet.statusOf("web").pid()).isEqualTo(webPid); // readiness never restarts
@@ -138,6 +139,29 @@ class ProbeSupervisionTest {
       assertThat(FleetHarness.alive(first)).isFalse();
       // liveness kept failing long enough to open the circuit: the fallback stands in
       fleet.awaitState("backup", ComponentState.READY, Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void aLivenessFailureIsAFailureEvenWhenTheProgramExitsZeroOnSigterm() {
+    // sup-component.sh exits 0 on SIGTERM; restart = on-failure (the default) must still restart it
+    try (FleetHarness fleet = FleetHarness.start(testKit, tmp, """
+        components {
+          polite {
+            command = ["$COMPONENT", "$MARK-polite"]
+            ready-after = 0s
+            backoff { min = 100ms, max = 100ms, random-factor = 0 }
+            probes.liveness { exec { command = ["false"] }, period = 200ms, timeout = 150ms, failure-threshold = 1 }
+          }
+        }
+        """)) {
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          fleet.events(HealthEvent.ProcessStarted.class, "polite").size() >= 2);
+      HealthEvent.ProcessExited exited = fleet.events(HealthEvent.ProcessExited.class, "polite").get(0);
+      assertThat(exited.status().code()).contains(0);
+      assertThat(exited.cause().category()).isEqualTo(CauseCategory.PROBE_EXIT_CODE);
+      assertThat(fleet.transitions("polite")).noneMatch(t -> t.from() == ComponentState.STOPPING
+          && t.to() == ComponentState.STOPPED);
     }
   }
 

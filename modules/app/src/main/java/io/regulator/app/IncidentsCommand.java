@@ -1,0 +1,78 @@
+package io.regulator.app;
+
+import io.regulator.core.event.HealthEvent;
+import io.regulator.journal.read.EventFilter;
+import io.regulator.journal.read.Incident;
+import io.regulator.journal.read.Incidents;
+import io.regulator.journal.read.IncidentsView;
+import io.regulator.journal.read.OutputFormat;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code regulator incidents}: each incident from the journal (first failure to recovery), with
+ * its root cause (the deepest failed dependency, from the config's dependency graph), the
+ * components it took down and how long it lasted.
+ */
+@Command(name = "incidents", mixinStandardHelpOptions = true,
+    description = {"Print incidents from the journal: root cause, affected components, duration.",
+        "Times as for `events` (ISO, 30m, 1h, 2d, today, yesterday)."})
+final class IncidentsCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/regulator.conf)")
+  String config;
+
+  @Option(names = "--since", paramLabel = "TIME", description = "incidents going on at or after this time (default: all)")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TIME", description = "incidents that began before this time (default: now)")
+  String until;
+
+  @Option(names = "--component", paramLabel = "NAME", description = "only incidents that affected this component")
+  String component;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown")
+  String format;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = command.commandLine().getOut();
+    PrintWriter err = command.commandLine().getErr();
+    try {
+      Instant now = Instant.now();
+      OutputFormat output = EventsCommand.format(format);
+      Instant from = JournalAccess.time("--since", since, now);
+      Instant to = JournalAccess.time("--until", until, now);
+      JournalAccess.window(from, to);
+      Instant end = to == null ? now : to;
+      try (JournalAccess journal = JournalAccess.open(config, err)) {
+        // the whole history up to the end: an incident may have begun before --since
+        List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
+        List<Incident> incidents = Incidents.within(Incidents.of(events, journal.fleet.graph()),
+            from == null ? Instant.MIN : from, end);
+        if (component != null) {
+          incidents = Incidents.affecting(incidents, component);
+        }
+        if (incidents.isEmpty() && output == OutputFormat.TEXT) {
+          out.println("no incidents" + (component == null ? "" : " affecting " + component)
+              + (from == null ? "" : " since " + from));
+        } else {
+          out.print(IncidentsView.render(incidents, output, end));
+        }
+        out.flush();
+        return 0;
+      }
+    } catch (JournalAccess.Failed e) {
+      err.println("regulator: " + e.getMessage());
+      return e.exitCode;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.regulator.app;
+
+import io.regulator.core.event.HealthEvent;
+import io.regulator.journal.read.ComponentReport;
+import io.regulator.journal.read.EventFilter;
+import io.regulator.journal.read.OutputFormat;
+import io.regulator.journal.read.Report;
+import io.regulator.journal.read.ReportView;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code regulator report}: per component over a window, availability, MTTR, MTBF, incidents,
+ * failures, restarts and failures by cause (definitions in docs/journal-queries.md).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"Print availability, MTTR, MTBF, restarts and failures by cause per component.",
+        "Times as for `events` (ISO, 30m, 1h, 2d, today, yesterday)."})
+final class ReportCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/regulator.conf)")
+  String config;
+
+  @Option(names = "--since", paramLabel = "TIME", description = "window start (default: the first event in the journal)")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TIME", description = "window end (default: now)")
+  String until;
+
+  @Option(names = "--component", paramLabel = "NAME", description = "only this component")
+  String component;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown")
+  String format;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = command.commandLine().getOut();
+    PrintWriter err = command.commandLine().getErr();
+    try {
+      Instant now = Instant.now();
+      OutputFormat output = EventsCommand.format(format);
+      Instant from = JournalAccess.time("--since", since, now);
+      Instant to = JournalAccess.time("--until", until, now);
+      JournalAccess.window(from, to);
+      Instant end = to == null ? now : to;
+      try (JournalAccess journal = JournalAccess.open(config, err)) {
+        // the whole history up to the end: the state when the window opens comes from before it
+        List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
+        Instant start = from != null ? from : events.isEmpty() ? end : events.get(0).time();
+        Report report = Report.of(events, start.isAfter(end) ? end : start, end);
+        if (component != null) {
+          List<ComponentReport> one = report.component(component).map(List::of).orElse(List.of());
+          if (one.isEmpty()) {
+            throw new JournalAccess.Failed("no events of component '" + component + "' in the journal"
+                + (journal.fleet.components().containsKey(component) ? " yet"
+                    : "; components in the config: " + String.join(", ", journal.fleet.components().keySet())), 1);
+          }
+          report = new Report(report.since(), report.until(), one);
+        }
+        if (report.components().isEmpty() && output == OutputFormat.TEXT) {
+          out.println("no component events in the journal yet");
+        } else {
+          out.print(ReportView.render(report, output));
+        }
+        out.flush();
+        return 0;
+      }
+    } catch (JournalAccess.Failed e) {
+      err.println("regulator: " + e.getMessage());
+      return e.exitCode;
+    }
+  }
+}

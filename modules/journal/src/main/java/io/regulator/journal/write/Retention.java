@@ -1,0 +1,61 @@
+package io.regulator.journal.write;
+
+import io.regulator.journal.JournalSettings;
+import io.regulator.journal.SchemaCreator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Purges events older than {@code journal.retention}, with plain JDBC: Pekko's own deletion
+ * ({@code deleteEvents} on snapshot) is by sequence number per entity and cannot express "older
+ * than 30 days" across all of them.
+ *
+ * <p>Only events a snapshot covers are purged (sequence number at most the entity's newest
+ * snapshot), so a component's counters never lose what the purged events contributed: recovery
+ * starts from that snapshot. An event no snapshot covers yet outlives the retention until one
+ * does (at most {@code snapshot-every} events per component).
+ */
+public final class Retention {
+
+  /** What one purge did. */
+  public record Result(int events, Instant cutoff, Duration took) {}
+
+  private static final String COVERED = "write_timestamp < ? AND sequence_number <= "
+      + "(SELECT MAX(s.sequence_number) FROM snapshot s WHERE s.persistence_id = event_journal.persistence_id)";
+
+  private Retention() {}
+
+  /** Events written before {@code now - retention} are out of retention. */
+  public static Instant cutoff(Instant now, Duration retention) {
+    return now.minus(retention);
+  }
+
+  /**
+   * Deletes the covered events written before {@code cutoff}, their tags with them, in one
+   * transaction. Blocks: run it off actor threads.
+   */
+  public static Result purge(JournalSettings settings, Instant cutoff) throws SQLException {
+    long start = System.nanoTime();
+    try (Connection c = SchemaCreator.connect(settings)) {
+      c.setAutoCommit(false);
+      try (PreparedStatement tags = c.prepareStatement(
+              "DELETE FROM event_tag WHERE event_id IN (SELECT ordering FROM event_journal WHERE " + COVERED + ")");
+          PreparedStatement events = c.prepareStatement("DELETE FROM event_journal WHERE " + COVERED)) {
+        // tags first: the foreign key cascades too, but not every copy of the schema has it
+        tags.setLong(1, cutoff.toEpochMilli());
+        tags.executeUpdate();
+        events.setLong(1, cutoff.toEpochMilli());
+        int deleted = events.executeUpdate();
+        c.commit();
+        return new Result(deleted, cutoff, Duration.ofNanos(System.nanoTime() - start));
+      } catch (SQLException e) {
+        c.rollback();
+        throw new SQLException("purging journal events before " + cutoff + " in " + settings.shownUrl()
+            + " failed: " + e.getMessage() + "; the next purge tries again", e.getSQLState(), e);
+      }
+    }
+  }
+}
