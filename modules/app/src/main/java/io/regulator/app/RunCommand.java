@@ -7,6 +7,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.regulator.core.event.HealthEvent;
 import io.regulator.core.spec.FleetSpec;
+import io.regulator.alerting.AlertManager;
+import io.regulator.alerting.AlertSettings;
+import io.regulator.alerting.Notification;
+import io.regulator.alerting.delivery.DeliverySettings;
+import io.regulator.alerting.delivery.Dispatcher;
 import io.regulator.journal.Journal;
 import io.regulator.journal.JournalSettings;
 import io.regulator.journal.write.JournalWriter;
@@ -71,11 +76,19 @@ final class RunCommand implements Callable<Integer> {
           + " its own data-dir");
       return 1;
     }
-    JournalSettings journal = JournalSettings.from(fleet.regulator(), fleet.settings().dataDir());
+    Settings settings;
+    try {
+      settings = new Settings(JournalSettings.from(fleet.regulator(), fleet.settings().dataDir()),
+          AlertSettings.from(fleet.regulator()), DeliverySettings.from(fleet.regulator()));
+    } catch (RuntimeException e) {
+      command.commandLine().getErr().println("regulator: not started: " + e.getMessage());
+      return 1;
+    }
+    JournalSettings journal = settings.journal();
     CompletableFuture<Void> drained = new CompletableFuture<>();
     Config config = Journal.pekkoConfig(journal).withFallback(ConfigFactory.load());
     AtomicReference<ActorRef<Object>> forwarder = new AtomicReference<>();
-    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet, drained, journal, forwarder), "regulator",
+    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet, drained, settings, forwarder), "regulator",
         config);
     // Let the event log and the journal write the last events (the final stops) before the actor
     // system goes away. Once the event log has seen the final event, the journal's forwarder has it
@@ -95,13 +108,20 @@ final class RunCommand implements Callable<Integer> {
    * The event log and the journal subscribe before the guardian publishes anything (same sender,
    * so in order). The journal writer never holds up supervision: it buffers and retries on its own.
    */
-  static Behavior<Guardian.Command> root(FleetSpec fleet, CompletableFuture<Void> drained, JournalSettings journal,
+  /** The settings of the modules around the supervision tree, read (and checked) before it starts. */
+  record Settings(JournalSettings journal, AlertSettings alerts, DeliverySettings delivery) {}
+
+  static Behavior<Guardian.Command> root(FleetSpec fleet, CompletableFuture<Void> drained, Settings settings,
       AtomicReference<ActorRef<Object>> forwarderRef) {
     return Behaviors.setup(ctx -> {
       EventBus bus = new EventBus(ctx.getSystem());
       bus.subscribe(ctx.spawn(EventLog.create(drained), "event-log"));
       ActorRef<JournalWriter.Command> writer = ctx.spawn(
-          Journal.writer(journal, fleet.settings().node(), bus::publish), "journal-writer");
+          Journal.writer(settings.journal(), fleet.settings().node(), bus::publish), "journal-writer");
+      // Alerts: the manager subscribes to the bus itself; the dispatcher owns one durable outbox per receiver.
+      ActorRef<Notification> delivery = ctx.spawn(Dispatcher.create(settings.delivery(), bus::publish),
+          "alert-delivery");
+      ctx.spawn(AlertManager.create(settings.alerts(), fleet, delivery), "alert-manager");
       ActorRef<Object> forwarder = ctx.spawn(forwardTo(writer), "journal");
       forwarderRef.set(forwarder);
       bus.subscribe(forwarder.narrow());

@@ -9,15 +9,19 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bin/regulator bench restart-latency [--kills N] [--warmup N]");
+      System.err.println("usage: bin/regulator bench restart-latency [--kills N] [--warmup N]\n"
+          + "       bin/regulator bench journal-write [--events N] [--components N] [--warmup N] [--rounds N]\n"
+          + "       bin/regulator bench journal-replay [--events N] [--components N] [--rounds N]");
       System.exit(2);
     }
     org.slf4j.LoggerFactory.getILoggerFactory(); // before Pekko's threads race to initialise it
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "restart-latency" -> RestartLatency.main(rest);
+      case "journal-write" -> JournalWrite.main(rest);
+      case "journal-replay" -> JournalReplay.main(rest);
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "'; known: restart-latency");
+        System.err.println("bench: unknown scenario '" + args[0] + "'; known: restart-latency, journal-write, journal-replay");
         System.exit(2);
       }
     }

@@ -50,15 +50,16 @@ public final class JournalReader {
     EventFilter live = filter.unlimited();
     CompletionStage<SoFar> sofar = journal.currentEventsByTag(PersistenceIds.TAG, Offset.noOffset())
         .runWith(Sink.fold(new SoFar(filter), SoFar::add), system);
-    return Source.completionStage(sofar).flatMapConcat(sofar -> Source.from(sofar.events())
-        .concat(journal.eventsByTag(PersistenceIds.TAG, sofar.offset).map(JournalReader::event).filter(live::matches)));
+    return Source.completionStage(sofar).flatMapConcat(seen -> Source.from(seen.events())
+        .concat(journal.eventsByTag(PersistenceIds.TAG, seen.offset).map(JournalReader::event).filter(live::matches)));
   }
 
   /** Existing events of one component by its persistence id, else of everything by the tag. */
   private Source<HealthEvent, NotUsed> current(EventFilter filter) {
     Source<EventEnvelope, NotUsed> envelopes = filter.component()
         .map(c -> journal.currentEventsByPersistenceId(PersistenceIds.of(c), 0L, Long.MAX_VALUE))
-        .orElseGet(() -> journal.currentEventsByTag(PersistenceIds.TAG, Offset.noOffset()));
+        .orElseGet(() -> journal.currentPersistenceIds()
+            .flatMapConcat(id -> journal.currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)));
     return envelopes.map(JournalReader::event).filter(filter::matches);
   }
 

@@ -19,6 +19,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -54,8 +55,9 @@ public final class ComponentHistory extends EventSourcedBehavior<ComponentHistor
   }
 
   private ComponentHistory(String persistenceId, int snapshotEvery, BackoffSpec restartBackoff) {
+    // the writer reports the outage once; each restart here names its cause, as a warning
     super(PersistenceId.ofUniqueId(persistenceId), SupervisorStrategy.restartWithBackoff(restartBackoff.min(),
-        restartBackoff.max(), restartBackoff.randomFactor()));
+        restartBackoff.max(), restartBackoff.randomFactor()).withLogLevel(Level.WARN));
     this.component = PersistenceIds.componentOf(persistenceId);
     this.snapshotEvery = snapshotEvery;
   }

@@ -23,10 +23,15 @@ import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -40,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * component's events stay in order) to its {@link ComponentHistory} entity.
  *
  * <p>A write that fails or is not confirmed within {@code writer.timeout} is retried after an
- * exponential backoff; the first failure raises a {@code RegulatorLifecycle} "journal degraded"
- * event through {@code publish} (the app passes the event bus), and once every failing component
- * has been written again "journal recovered" says how many events waited and how many were
- * dropped. Before the first write the schema is created if missing, retried the same way, so
+ * exponential backoff; an error of the store, or a second unconfirmed write in a row, raises a
+ * {@code RegulatorLifecycle} "journal degraded" event through {@code publish} (the app passes the
+ * event bus), and once every failing component has been written again "journal recovered" says
+ * how many events were written since and how many were dropped. Before the first write the schema is created if missing, retried the same way, so
  * Regulator also starts while the store is down.
  *
  * <p>Events older than {@code journal.retention} are purged every {@code purge-interval}.
@@ -89,6 +94,9 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
 
   private record Purged(Retention.Result result, Throwable error) implements Command {}
 
+  /** At most one "buffer full" warning per this interval. */
+  private static final Duration FULL_WARNING_INTERVAL = Duration.ofMinutes(1);
+
   /** The retry key of the schema check; never a persistence id (those are "system" or "component|..."). */
   private static final String SCHEMA = "<schema>";
 
@@ -103,12 +111,15 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   private final Map<String, Integer> failing = new HashMap<>();
   private final List<GetHistory> waitingForSchema = new ArrayList<>();
   private final List<ActorRef<Done>> flushWaiters = new ArrayList<>();
+  private final Cancellable drainOnShutdown;
   private boolean schemaReady;
   private long written;
   // the current degraded period
   private Instant degradedSince;
-  private long droppedBefore;
   private long writtenBefore;
+  /** Drops since the last recovery (or start): the buffer fills before the first write times out. */
+  private long droppedBefore;
+  private long lastFullWarningNanos;
 
   /**
    * @param node this host's name, on the events the writer raises itself
@@ -132,6 +143,13 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         ? settings.purgeInterval() : Duration.ofMinutes(1);
     timers.startTimerAtFixedRate(Tick.PURGE, Tick.PURGE, firstPurge, settings.purgeInterval());
     checkSchema();
+    // what is still buffered when Regulator stops is written before the actor system goes
+    ActorRef<Command> self = ctx.getSelf();
+    Scheduler scheduler = ctx.getSystem().scheduler();
+    this.drainOnShutdown = CoordinatedShutdown.get(ctx.getSystem()).addCancellableTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "regulator-journal-drain",
+        () -> AskPattern.<Command, Done>ask(self, Flush::new, settings.writeTimeout(), scheduler)
+            .exceptionally(notDrained -> Done.getInstance()));
   }
 
   @Override
@@ -148,6 +166,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         .onMessageEquals(Tick.PURGE, this::onPurgeTick)
         .onMessage(Purged.class, this::onPurged)
         .onSignal(Terminated.class, this::onEntityTerminated)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
@@ -162,9 +181,11 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       return this;
     }
     String id = PersistenceIds.of(cmd.event().component());
-    if (buffer.add(id, stored) > 0 && buffer.dropped() - droppedBefore == 1) {
-      LOG.warn("journal: buffer full ({} events): dropping the oldest events until {} accepts writes again",
-          buffer.capacity(), settings.shownUrl());
+    if (buffer.add(id, stored) > 0 && (lastFullWarningNanos == 0
+        || System.nanoTime() - lastFullWarningNanos > FULL_WARNING_INTERVAL.toNanos())) {
+      lastFullWarningNanos = System.nanoTime();
+      LOG.warn("journal: buffer full ({} events): dropping the oldest events until {} keeps up again ({} dropped "
+          + "so far)", buffer.capacity(), settings.shownUrl(), buffer.dropped());
     }
     if (schemaReady && !buffer.inFlight(id) && !failing.containsKey(id)) {
       write(id);
@@ -173,7 +194,8 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   }
 
   private void write(String id) {
-    List<StoredEvent> batch = buffer.take(id, settings.maxBatch());
+    // while writes of it fail, one event tries the store: the rest of its buffer stays droppable
+    List<StoredEvent> batch = buffer.take(id, failing.containsKey(id) ? 1 : settings.maxBatch());
     if (batch.isEmpty()) {
       if (!buffer.inFlight(id) && failing.remove(id) != null) {
         checkRecovered(); // all it had was dropped: nothing of it left to fail
@@ -202,10 +224,12 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
 
   private Behavior<Command> onWriteFailed(WriteFailed msg) {
     buffer.release(msg.persistenceId());
-    String why = msg.error() instanceof TimeoutException
-        ? "a write was not confirmed within " + settings.writeTimeout().toMillis() + " ms"
-        : String.valueOf(msg.error().getMessage());
-    failed(msg.persistenceId(), why);
+    if (msg.error() instanceof TimeoutException) {
+      failed(msg.persistenceId(), "writes were not confirmed within " + settings.writeTimeout().toMillis() + " ms",
+          false);
+    } else {
+      failed(msg.persistenceId(), String.valueOf(msg.error().getMessage()), true);
+    }
     return this;
   }
 
@@ -220,22 +244,30 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
 
   // ---- degraded / recovered: every transition goes through these two -------------------------
 
-  private void failed(String key, String why) {
+  /**
+   * A write (or the schema check) failed: retry it after a backoff, and say the journal is degraded
+   * unless it already is.
+   *
+   * @param certain the store said no; a write that was only not confirmed in time may just have
+   *     been slow (a burst, a cold start), so that takes a second failure in a row
+   */
+  private void failed(String key, String why, boolean certain) {
     int attempt = failing.merge(key, 1, Integer::sum);
     Duration delay = Backoff.delay(settings.backoff(), attempt - 1, ThreadLocalRandom.current().nextDouble());
     timers.startSingleTimer(new Retry(key), new Retry(key), delay);
-    if (degradedSince == null) {
-      // healthy -> degraded: the first failure of a period
+    if (degradedSince == null && (certain || attempt >= 2)) {
+      // healthy -> degraded: the first sure failure of a period
       degradedSince = Instant.now();
-      droppedBefore = buffer.dropped();
       writtenBefore = written;
-      String detail = "cannot write to " + settings.shownUrl() + ": " + why + "; supervision goes on, up to "
+      String detail = "cannot write to " + settings.shownUrl() + ": " + why
+          + (attempt >= 2 ? " (" + attempt + " attempts in a row)" : "") + "; supervision goes on, up to "
           + settings.bufferSize() + " events are buffered and written when the store is back";
       LOG.warn("journal degraded: {}", detail);
       publish.accept(new HealthEvent.RegulatorLifecycle(degradedSince, node, HealthEvent.SYSTEM, "journal degraded",
           Optional.of(detail)));
     } else {
-      LOG.debug("journal: {} failed again (attempt {}), next try in {} ms: {}", key, attempt, delay.toMillis(), why);
+      LOG.debug("journal: write of {} failed (attempt {}), next try in {} ms: {}", key, attempt, delay.toMillis(),
+          why);
     }
   }
 
@@ -251,6 +283,8 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         + " events written since, " + buffer.size() + " still buffered, " + dropped + " dropped"
         + (dropped > 0 ? " (buffer-size " + settings.bufferSize() + " was not enough)" : "");
     degradedSince = null;
+    droppedBefore = buffer.dropped();
+    lastFullWarningNanos = 0;
     LOG.info("journal recovered: {}", detail);
     publish.accept(new HealthEvent.RegulatorLifecycle(now, node, HealthEvent.SYSTEM, "journal recovered",
         Optional.of(detail)));
@@ -272,7 +306,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   private Behavior<Command> onSchemaChecked(SchemaChecked msg) {
     if (msg.error() != null) {
       Throwable cause = msg.error().getCause() != null ? msg.error().getCause() : msg.error();
-      failed(SCHEMA, String.valueOf(cause.getMessage()));
+      failed(SCHEMA, String.valueOf(cause.getMessage()), true);
       return this;
     }
     schemaReady = true;
@@ -336,6 +370,15 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     } else if (msg.result().events() > 0) {
       LOG.info("journal: purged {} events written before {} (retention {}) in {} ms", msg.result().events(),
           msg.result().cutoff(), settings.retention(), msg.result().took().toMillis());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPostStop() {
+    drainOnShutdown.cancel();
+    if (buffer.size() > 0) {
+      LOG.warn("journal: stopped with {} events not written to {} (the store did not take them in time)",
+          buffer.size(), settings.shownUrl());
     }
     return this;
   }
