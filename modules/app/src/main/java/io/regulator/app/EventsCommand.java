@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.stream.javadsl.Sink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,11 +84,18 @@ final class EventsCommand implements Callable<Integer> {
       throws JournalAccess.Failed {
     out.print(EventsView.header(output));
     out.flush();
-    journal.await(journal.reader.follow(filter).runWith(Sink.foreach(e -> {
-      out.println(EventsView.line(e, output));
-      out.flush();
-    }), journal.system));
-    return 0;
+    try {
+      journal.await(journal.reader.follow(filter).runWith(Sink.foreach(e -> {
+        out.println(EventsView.line(e, output));
+        out.flush();
+      }), journal.system));
+      return 0;
+    } catch (JournalAccess.Failed e) {
+      if (CoordinatedShutdown.get(journal.system).getShutdownReason().isPresent()) {
+        return 130; // Ctrl-C or SIGTERM: the JVM's shutdown stopped the stream, nothing went wrong
+      }
+      throw e;
+    }
   }
 
   private EventFilter filter(Instant now) throws JournalAccess.Failed {
@@ -105,17 +113,15 @@ final class EventsCommand implements Callable<Integer> {
       filter = filter.component(component);
     }
     try {
-      if (kind != null) {
-        filter = filter.kinds(kind);
-      }
-      if (limit != null) {
-        filter = filter.limit(limit);
-      }
+      filter = kind == null ? filter : filter.kinds(kind);
     } catch (IllegalArgumentException e) {
-      throw new JournalAccess.Failed((kind != null && e.getMessage().contains("kind") ? "--kind: " : "--limit: ")
-          + e.getMessage(), 2);
+      throw new JournalAccess.Failed("--kind: " + e.getMessage(), 2);
     }
-    return filter;
+    try {
+      return limit == null ? filter : filter.limit(limit);
+    } catch (IllegalArgumentException e) {
+      throw new JournalAccess.Failed("--limit: " + e.getMessage(), 2);
+    }
   }
 
   static OutputFormat format(String typed) throws JournalAccess.Failed {

@@ -68,7 +68,7 @@ final class JournalAccess implements AutoCloseable {
     this.fleet = fleet;
     this.settings = settings;
     this.system = system;
-    this.reader = new JournalReader(system);
+    this.reader = new JournalReader(system, settings);
   }
 
   /**

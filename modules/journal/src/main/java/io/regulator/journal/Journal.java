@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The journal as the app uses it:
@@ -40,10 +42,14 @@ public final class Journal {
     return JournalConfig.pekkoConfig(settings);
   }
 
-  /** The writer: spawn one per actor system, and send it every {@link HealthEvent} as {@link JournalWriter.Record}. */
+  /**
+   * The writer: spawn one per actor system, and send it every {@link HealthEvent} as
+   * {@link JournalWriter.Record}. Restarted if it ever fails (losing what it had buffered, which
+   * it logs), so that the journal outlives a bug in it.
+   */
   public static Behavior<JournalWriter.Command> writer(JournalSettings settings, String node,
       Consumer<HealthEvent> publish) {
-    return JournalWriter.create(settings, node, publish);
+    return Behaviors.supervise(JournalWriter.create(settings, node, publish)).onFailure(SupervisorStrategy.restart());
   }
 
   /** The history of a component ({@code system} for Regulator itself) as rebuilt from the journal. */

@@ -24,7 +24,7 @@ public final class JournalConfig {
         "db.password", settings.password(),
         "db.connections", settings.connections(),
         "db.connection-timeout", settings.connectionTimeout().toMillis(),
-        "db.call-timeout", settings.writeTimeout().toMillis() + "ms"));
+        "db.call-timeout", 2 * settings.writeTimeout().toMillis() + "ms"));
     Config template = ConfigFactory.parseResources(JournalConfig.class.getClassLoader(), TEMPLATE);
     if (template.isEmpty()) {
       throw new IllegalStateException(TEMPLATE + " is missing from the classpath; the regulator-journal jar is broken");

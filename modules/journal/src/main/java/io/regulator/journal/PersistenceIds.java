@@ -15,7 +15,7 @@ public final class PersistenceIds {
   /** The persistence id of Regulator's own events (component {@link HealthEvent#SYSTEM}). */
   public static final String SYSTEM = "system";
 
-  private static final String COMPONENT_PREFIX = "component|";
+  public static final String COMPONENT_PREFIX = "component|";
 
   private PersistenceIds() {}
 

@@ -198,6 +198,6 @@ public record StoredEvent(
   private StoredEvent withSystem(String w, String r, Boolean a) {
     return new StoredEvent(v, type, time, node, component, from, to, category, detail, suggestion, pid, nanoTime,
         command, exitCode, signal, uptimeMillis, attempt, delayMillis, cooldownMillis, failedMember, restarts,
-        withinMillis, role, kind, healthy, latencyMillis, probeDetail, what, r, a);
+        withinMillis, role, kind, healthy, latencyMillis, probeDetail, w, r, a);
   }
 }

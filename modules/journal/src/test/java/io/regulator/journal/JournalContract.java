@@ -281,7 +281,11 @@ abstract class JournalContract {
   void whatIsBufferedWhenRegulatorStopsIsWrittenFirst() throws Exception {
     JournalSettings s = emptyStore("");
     ActorTestKit first = startSystem(s);
-    record(writer(first, s), restarts("web", 500));
+    ActorRef<JournalWriter.Command> writer = writer(first, s);
+    record(writer, restarts("web", 500));
+    TestProbe<JournalWriter.Status> status = first.createTestProbe();
+    writer.tell(new JournalWriter.GetStatus(status.ref())); // it runs (as it would long before a stop)
+    status.receiveMessage();
     stop(first); // no flush: coordinated shutdown drains the writer
 
     ActorTestKit second = startSystem(s);

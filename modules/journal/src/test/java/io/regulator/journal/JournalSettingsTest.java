@@ -23,12 +23,15 @@ class JournalSettingsTest {
 
     assertThat(s.store()).isEqualTo(JournalSettings.Store.H2);
     assertThat(s.url()).isEqualTo(
-        "jdbc:h2:file:/srv/regulator/data/journal/regulator;DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE");
+        "jdbc:h2:file:/srv/regulator/data/journal/regulator;DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE;"
+            + "MAX_LENGTH_INPLACE_LOB=4096");
     assertThat(s.shownUrl()).isEqualTo("jdbc:h2:file:/srv/regulator/data/journal/regulator");
     assertThat(s.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(s.purgeInterval()).isEqualTo(Duration.ofDays(1));
     assertThat(s.snapshotEvery()).isEqualTo(100);
     assertThat(s.bufferSize()).isEqualTo(10_000);
+    assertThat(s.maxBatch()).isEqualTo(500);
+    assertThat(s.writeParallelism()).isEqualTo(4);
     assertThat(s.writeTimeout()).isGreaterThan(s.connectionTimeout());
   }
 

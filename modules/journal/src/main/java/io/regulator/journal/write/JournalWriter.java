@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +30,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -42,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * Between the event bus and the store: the one actor the rest of Regulator talks to about the
  * journal. Supervision never waits on it: {@link Record} is fire-and-forget, the event goes into a
  * bounded {@link WriteBuffer}, and one write per component is in flight at a time (so each
- * component's events stay in order) to its {@link ComponentHistory} entity.
+ * component's events stay in order) to its {@link ComponentHistory} entity, at most
+ * {@code writer.parallelism} writes in all.
  *
  * <p>A write that fails or is not confirmed within {@code writer.timeout} is retried after an
  * exponential backoff; an error of the store, or a second unconfirmed write in a row, raises a
@@ -111,7 +116,10 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   private final Map<String, Integer> failing = new HashMap<>();
   private final List<GetHistory> waitingForSchema = new ArrayList<>();
   private final List<ActorRef<Done>> flushWaiters = new ArrayList<>();
+  /** Persistence ids with events to write, no write in flight and no retry pending, oldest first. */
+  private final Set<String> ready = new LinkedHashSet<>();
   private final Cancellable drainOnShutdown;
+  private int writesInFlight;
   private boolean schemaReady;
   private long written;
   // the current degraded period
@@ -166,7 +174,8 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         .onMessageEquals(Tick.PURGE, this::onPurgeTick)
         .onMessage(Purged.class, this::onPurged)
         .onSignal(Terminated.class, this::onEntityTerminated)
-        .onSignal(PostStop.class, signal -> onPostStop())
+        .onSignal(PostStop.class, signal -> onStopped())
+        .onSignal(PreRestart.class, signal -> onStopped())
         .build();
   }
 
@@ -187,10 +196,25 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       LOG.warn("journal: buffer full ({} events): dropping the oldest events until {} keeps up again ({} dropped "
           + "so far)", buffer.capacity(), settings.shownUrl(), buffer.dropped());
     }
-    if (schemaReady && !buffer.inFlight(id) && !failing.containsKey(id)) {
+    if (!buffer.inFlight(id) && !failing.containsKey(id)) {
+      ready.add(id);
+    }
+    dispatch();
+    return this;
+  }
+
+  /**
+   * Starts writes of the ready persistence ids, oldest ready first, as long as fewer than
+   * {@code writer.parallelism} are in flight: a burst queues here, where it can be dropped and
+   * counted, rather than in the store's driver, where writes would just time out.
+   */
+  private void dispatch() {
+    Iterator<String> next = ready.iterator();
+    while (schemaReady && writesInFlight < settings.writeParallelism() && next.hasNext()) {
+      String id = next.next();
+      next.remove();
       write(id);
     }
-    return this;
   }
 
   private void write(String id) {
@@ -202,19 +226,22 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       }
       return;
     }
+    writesInFlight++;
     getContext().ask(Done.class, entity(id), settings.writeTimeout(),
         replyTo -> new ComponentHistory.Record(batch, replyTo),
         (done, error) -> error == null ? new Written(id) : new WriteFailed(id, error));
   }
 
   private Behavior<Command> onWritten(Written msg) {
+    writesInFlight--;
     written += buffer.confirm(msg.persistenceId());
     if (failing.remove(msg.persistenceId()) != null) {
       checkRecovered();
     }
     if (buffer.hasWaiting(msg.persistenceId())) {
-      write(msg.persistenceId());
+      ready.add(msg.persistenceId());
     }
+    dispatch();
     if (buffer.size() == 0) {
       flushWaiters.forEach(w -> w.tell(Done.getInstance()));
       flushWaiters.clear();
@@ -223,6 +250,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   }
 
   private Behavior<Command> onWriteFailed(WriteFailed msg) {
+    writesInFlight--;
     buffer.release(msg.persistenceId());
     if (msg.error() instanceof TimeoutException) {
       failed(msg.persistenceId(), "writes were not confirmed within " + settings.writeTimeout().toMillis() + " ms",
@@ -230,6 +258,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     } else {
       failed(msg.persistenceId(), String.valueOf(msg.error().getMessage()), true);
     }
+    dispatch();
     return this;
   }
 
@@ -237,7 +266,8 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     if (SCHEMA.equals(msg.key())) {
       checkSchema();
     } else {
-      write(msg.key());
+      ready.add(msg.key());
+      dispatch();
     }
     return this;
   }
@@ -316,7 +346,8 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     waitingForSchema.forEach(q -> entity(PersistenceIds.of(q.component()))
         .tell(new ComponentHistory.GetHistory(q.replyTo())));
     waitingForSchema.clear();
-    buffer.persistenceIds().forEach(this::write);
+    ready.addAll(buffer.persistenceIds());
+    dispatch();
     return this;
   }
 
@@ -374,7 +405,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     return this;
   }
 
-  private Behavior<Command> onPostStop() {
+  private Behavior<Command> onStopped() {
     drainOnShutdown.cancel();
     if (buffer.size() > 0) {
       LOG.warn("journal: stopped with {} events not written to {} (the store did not take them in time)",
