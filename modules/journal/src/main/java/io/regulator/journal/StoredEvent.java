@@ -15,7 +15,7 @@ import java.util.Optional;
  * A {@link HealthEvent} as the journal stores it: one flat JSON object whose {@code type} names the
  * event and whose other fields are set as that event needs them.
  *
- * <p>Schema evolution (see docs/architecture.md, "Journal schema"): fields are only ever added,
+ * <p>Schema evolution (see docs/journal.md): fields are only ever added,
  * never renamed or re-typed; unknown fields are ignored and missing ones read as null, so events
  * written by an earlier version read back, and an earlier version reads later events. {@code v}
  * says which version wrote the event; {@link #toHealthEvent} maps every version to today's model.
