@@ -115,6 +115,8 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
   private final TimerScheduler<Command> timers;
   private final AlertSettings settings;
   private final FleetSpec fleet;
+  /** How many output lines an alert carries. */
+  private static final int LAST_LINES = 10;
   private final ActorRef<Notification> delivery;
   private final Clock clock;
 
@@ -212,6 +214,7 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
     }
     Incident incident = new Incident(key, r.component(), r.condition(), severity.get(), r.cause(), r.title(),
         r.since(), now);
+    incident.lastLines = LastLines.of(fleet.settings().logDir(), r.component(), LAST_LINES);
     incidents.put(key, incident);
     getContext().getLog().debug("alert {} raised ({}): {}", key, severity.get(), r.title());
     scheduleEscalation(incident);
@@ -690,7 +693,7 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
 
   private Alert alert(Incident incident, boolean resolved, String title) {
     return new Alert(incident.key, incident.component, incident.condition, severity(incident), title, incident.cause,
-        incident.since, List.of(), resolved, incident.step);
+        incident.since, resolved ? List.of() : incident.lastLines, resolved, incident.step);
   }
 
   private Severity severity(Incident incident) {

@@ -3,6 +3,7 @@ package io.regulator.alerting;
 import io.regulator.core.event.Cause;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +32,8 @@ final class Incident {
   Optional<String> suppressed = Optional.empty();
   /** How many times the condition was seen while open (1 = only the event that raised it). */
   int occurrences = 1;
+  /** The component's last output lines when it was raised, for diagnosis in the message. */
+  List<String> lastLines = List.of();
 
   Incident(String key, String component, String condition, Severity base, Cause cause, String title, Instant since,
       Instant openedAt) {

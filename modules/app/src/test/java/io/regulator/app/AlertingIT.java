@@ -86,6 +86,8 @@ class AlertingIT {
       Thread.sleep(3000); // several more crashes within the repeat interval
       assertThat(regulator.events("ProcessExited", "crashloop").size()).isGreaterThanOrEqualTo(4);
       assertThat(about("crashloop")).hasSize(1);
+      // the message carries the last lines the component wrote to stderr
+      assertThat(about("crashloop").get(0).body()).contains("to stderr");
 
       // A dependency outage: one message, naming the root cause; none about the dependent.
       long database = regulator.lastPid("database");
