@@ -102,6 +102,10 @@ class AlertingIT {
       regulator.process.destroy();
       assertThat(regulator.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
+    // The store now also holds the alert outbox; reading the health history is not disturbed by it.
+    RegulatorProcess.Result events = RegulatorProcess.exec("events", "-c", config.toString());
+    assertThat(events.exitCode()).as(events.output()).isZero();
+    assertThat(events.output()).contains("crashloop").contains("database");
   }
 
   /** Messages whose text names the component. */
