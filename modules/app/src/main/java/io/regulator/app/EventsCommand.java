@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.stream.javadsl.Sink;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,17 +28,10 @@ final class EventsCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/regulator.conf)")
-  String config;
+  @Mixin QueryOptions query;
 
-  @Option(names = "--since", paramLabel = "TIME", description = "from this time on (inclusive)")
-  String since;
 
-  @Option(names = "--until", paramLabel = "TIME", description = "before this time (exclusive)")
-  String until;
 
-  @Option(names = "--component", paramLabel = "NAME", description = "only this component ('system' for Regulator itself)")
-  String component;
 
   @Option(names = "--kind", paramLabel = "KIND[,KIND]",
       description = "only these kinds: state, start, exit, probe, circuit, restart, group, critical, orphan,"
@@ -47,8 +41,6 @@ final class EventsCommand implements Callable<Integer> {
   @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "only the last N events")
   Integer limit;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown")
-  String format;
 
   @Option(names = {"-f", "--follow"}, description = "keep printing new events as they are written (Ctrl-C ends)")
   boolean follow;
@@ -58,10 +50,10 @@ final class EventsCommand implements Callable<Integer> {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     try {
-      Instant now = Instant.now();
-      OutputFormat output = format(format);
-      EventFilter filter = filter(now);
-      try (JournalAccess journal = JournalAccess.open(config, err)) {
+      QueryOptions.Window window = query.window(Instant.now());
+      OutputFormat output = window.output();
+      EventFilter filter = filter(window);
+      try (JournalAccess journal = JournalAccess.open(query.config, err)) {
         if (follow) {
           return follow(journal, filter, output, out);
         }
@@ -98,19 +90,16 @@ final class EventsCommand implements Callable<Integer> {
     }
   }
 
-  private EventFilter filter(Instant now) throws JournalAccess.Failed {
+  private EventFilter filter(QueryOptions.Window window) throws JournalAccess.Failed {
     EventFilter filter = EventFilter.all();
-    Instant from = JournalAccess.time("--since", since, now);
-    Instant to = JournalAccess.time("--until", until, now);
-    JournalAccess.window(from, to);
-    if (from != null) {
-      filter = filter.since(from);
+    if (window.from() != null) {
+      filter = filter.since(window.from());
     }
-    if (to != null) {
-      filter = filter.until(to);
+    if (window.to() != null) {
+      filter = filter.until(window.to());
     }
-    if (component != null) {
-      filter = filter.component(component);
+    if (query.component != null) {
+      filter = filter.component(query.component);
     }
     try {
       filter = kind == null ? filter : filter.kinds(kind);

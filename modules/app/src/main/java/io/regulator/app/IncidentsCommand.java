@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,33 +27,23 @@ final class IncidentsCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/regulator.conf)")
-  String config;
+  @Mixin QueryOptions query;
 
-  @Option(names = "--since", paramLabel = "TIME", description = "incidents going on at or after this time (default: all)")
-  String since;
 
-  @Option(names = "--until", paramLabel = "TIME", description = "incidents that began before this time (default: now)")
-  String until;
 
-  @Option(names = "--component", paramLabel = "NAME", description = "only incidents that affected this component")
-  String component;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown")
-  String format;
 
   @Override
   public Integer call() {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     try {
-      Instant now = Instant.now();
-      OutputFormat output = EventsCommand.format(format);
-      Instant from = JournalAccess.time("--since", since, now);
-      Instant to = JournalAccess.time("--until", until, now);
-      JournalAccess.window(from, to);
-      Instant end = to == null ? now : to;
-      try (JournalAccess journal = JournalAccess.open(config, err)) {
+      QueryOptions.Window window = query.window(Instant.now());
+      OutputFormat output = window.output();
+      Instant from = window.from();
+      Instant end = window.end();
+      String component = query.component;
+      try (JournalAccess journal = JournalAccess.open(query.config, err)) {
         // the whole history up to the end: an incident may have begun before --since
         List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
         List<Incident> incidents = Incidents.within(Incidents.of(events, journal.fleet.graph()),

@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,33 +26,23 @@ final class ReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/regulator.conf)")
-  String config;
+  @Mixin QueryOptions query;
 
-  @Option(names = "--since", paramLabel = "TIME", description = "window start (default: the first event in the journal)")
-  String since;
 
-  @Option(names = "--until", paramLabel = "TIME", description = "window end (default: now)")
-  String until;
 
-  @Option(names = "--component", paramLabel = "NAME", description = "only this component")
-  String component;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text, json or markdown")
-  String format;
 
   @Override
   public Integer call() {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     try {
-      Instant now = Instant.now();
-      OutputFormat output = EventsCommand.format(format);
-      Instant from = JournalAccess.time("--since", since, now);
-      Instant to = JournalAccess.time("--until", until, now);
-      JournalAccess.window(from, to);
-      Instant end = to == null ? now : to;
-      try (JournalAccess journal = JournalAccess.open(config, err)) {
+      QueryOptions.Window window = query.window(Instant.now());
+      OutputFormat output = window.output();
+      Instant from = window.from();
+      Instant end = window.end();
+      String component = query.component;
+      try (JournalAccess journal = JournalAccess.open(query.config, err)) {
         // the whole history up to the end: the state when the window opens comes from before it
         List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
         Instant start = from != null ? from : events.isEmpty() ? end : events.get(0).time();
