@@ -6,7 +6,6 @@ import io.regulator.journal.read.Incident;
 import io.regulator.journal.read.Incidents;
 import io.regulator.journal.read.IncidentsView;
 import io.regulator.journal.read.OutputFormat;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,34 +34,24 @@ final class IncidentsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = command.commandLine().getOut();
-    PrintWriter err = command.commandLine().getErr();
-    try {
-      QueryOptions.Window window = query.window(Instant.now());
-      OutputFormat output = window.output();
+    return query.run(command, (journal, window, out) -> {
       Instant from = window.from();
       Instant end = window.end();
       String component = query.component;
-      try (JournalAccess journal = JournalAccess.open(query.config, err)) {
-        // the whole history up to the end: an incident may have begun before --since
-        List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
-        List<Incident> incidents = Incidents.within(Incidents.of(events, journal.fleet.graph()),
-            from == null ? Instant.MIN : from, end);
-        if (component != null) {
-          incidents = Incidents.affecting(incidents, component);
-        }
-        if (incidents.isEmpty() && output == OutputFormat.TEXT) {
-          out.println("no incidents" + (component == null ? "" : " affecting " + component)
-              + (from == null ? "" : " since " + from));
-        } else {
-          out.print(IncidentsView.render(incidents, output, end));
-        }
-        out.flush();
-        return 0;
+      // the whole history up to the end: an incident may have begun before --since
+      List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
+      List<Incident> incidents = Incidents.within(Incidents.of(events, journal.fleet.graph()),
+          from == null ? Instant.MIN : from, end);
+      if (component != null) {
+        incidents = Incidents.affecting(incidents, component);
       }
-    } catch (JournalAccess.Failed e) {
-      err.println("regulator: " + e.getMessage());
-      return e.exitCode;
-    }
+      if (incidents.isEmpty() && window.output() == OutputFormat.TEXT) {
+        out.println("no incidents" + (component == null ? "" : " affecting " + component)
+            + (from == null ? "" : " since " + from));
+      } else {
+        out.print(IncidentsView.render(incidents, window.output(), end));
+      }
+      return 0;
+    });
   }
 }

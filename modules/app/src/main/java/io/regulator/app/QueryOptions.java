@@ -1,7 +1,9 @@
 package io.regulator.app;
 
 import io.regulator.journal.read.OutputFormat;
+import java.io.PrintWriter;
 import java.time.Instant;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +29,31 @@ final class QueryOptions {
 
   /** The parsed window and format. {@code from}/{@code to} are null when not given; {@code end} is {@code to} or now. */
   record Window(OutputFormat output, Instant from, Instant to, Instant end) {}
+
+  /** What a query command does once the store is open and its options are read. */
+  interface Query {
+    int run(JournalAccess journal, Window window, PrintWriter out) throws JournalAccess.Failed;
+  }
+
+  /**
+   * Reads the options, opens the journal, runs the query and closes the journal again; a problem
+   * is one line on stderr and the exit code that goes with it.
+   */
+  int run(CommandSpec command, Query query) {
+    PrintWriter out = command.commandLine().getOut();
+    PrintWriter err = command.commandLine().getErr();
+    try {
+      Window window = window(Instant.now());
+      try (JournalAccess journal = JournalAccess.open(config, err)) {
+        int code = query.run(journal, window, out);
+        out.flush();
+        return code;
+      }
+    } catch (JournalAccess.Failed e) {
+      err.println("regulator: " + e.getMessage());
+      return e.exitCode;
+    }
+  }
 
   Window window(Instant now) throws JournalAccess.Failed {
     OutputFormat output = EventsCommand.format(format);

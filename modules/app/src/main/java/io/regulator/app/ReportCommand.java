@@ -6,7 +6,6 @@ import io.regulator.journal.read.EventFilter;
 import io.regulator.journal.read.OutputFormat;
 import io.regulator.journal.read.Report;
 import io.regulator.journal.read.ReportView;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,39 +33,29 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = command.commandLine().getOut();
-    PrintWriter err = command.commandLine().getErr();
-    try {
-      QueryOptions.Window window = query.window(Instant.now());
-      OutputFormat output = window.output();
+    return query.run(command, (journal, window, out) -> {
       Instant from = window.from();
       Instant end = window.end();
       String component = query.component;
-      try (JournalAccess journal = JournalAccess.open(query.config, err)) {
-        // the whole history up to the end: the state when the window opens comes from before it
-        List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
-        Instant start = from != null ? from : events.isEmpty() ? end : events.get(0).time();
-        Report report = Report.of(events, start.isAfter(end) ? end : start, end);
-        if (component != null) {
-          List<ComponentReport> one = report.component(component).map(List::of).orElse(List.of());
-          if (one.isEmpty()) {
-            throw new JournalAccess.Failed("no events of component '" + component + "' in the journal"
-                + (journal.fleet.components().containsKey(component) ? " yet"
-                    : "; components in the config: " + String.join(", ", journal.fleet.components().keySet())), 1);
-          }
-          report = new Report(report.since(), report.until(), one);
+      // the whole history up to the end: the state when the window opens comes from before it
+      List<HealthEvent> events = journal.await(journal.reader.events(EventFilter.all().until(end)));
+      Instant start = from != null ? from : events.isEmpty() ? end : events.get(0).time();
+      Report report = Report.of(events, start.isAfter(end) ? end : start, end);
+      if (component != null) {
+        List<ComponentReport> one = report.component(component).map(List::of).orElse(List.of());
+        if (one.isEmpty()) {
+          throw new JournalAccess.Failed("no events of component '" + component + "' in the journal"
+              + (journal.fleet.components().containsKey(component) ? " yet"
+                  : "; components in the config: " + String.join(", ", journal.fleet.components().keySet())), 1);
         }
-        if (report.components().isEmpty() && output == OutputFormat.TEXT) {
-          out.println("no component events in the journal yet");
-        } else {
-          out.print(ReportView.render(report, output));
-        }
-        out.flush();
-        return 0;
+        report = new Report(report.since(), report.until(), one);
       }
-    } catch (JournalAccess.Failed e) {
-      err.println("regulator: " + e.getMessage());
-      return e.exitCode;
-    }
+      if (report.components().isEmpty() && window.output() == OutputFormat.TEXT) {
+        out.println("no component events in the journal yet");
+      } else {
+        out.print(ReportView.render(report, window.output()));
+      }
+      return 0;
+    });
   }
 }

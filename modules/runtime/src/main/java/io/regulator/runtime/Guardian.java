@@ -76,6 +76,11 @@ public final class Guardian {
         t.setDaemon(true);
         return t;
       });
+      CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+          "stop-probe-timer", () -> {
+            probeTimer.shutdownNow();
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
       ComponentSupervisor.Context env = new ComponentSupervisor.Context(node, bus,
           new ProcessLauncher(fleet.settings().logDir()), pids, processIo, new Probes(processIo, probeTimer));
       bus.publish(new HealthEvent.RegulatorLifecycle(Instant.now(), node, HealthEvent.SYSTEM, "started",

@@ -29,7 +29,9 @@ import io.regulator.core.spec.ProbeRole;
 import io.regulator.core.spec.ProbeSpec;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.OptionalLong;
+import java.util.Set;
 import io.regulator.runtime.process.PidRecord;
 import io.regulator.runtime.process.PidRegistry;
 import java.time.Duration;
@@ -151,6 +153,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private CircuitState circuit = CircuitState.CLOSED;
   private Duration cooldown;
   private final IntensityWindow intensity;
+  private final OptionalLong memoryLimit;
   private int backoffAttempt;
   private int restarts;
   private LaunchedProcess process;
@@ -163,12 +166,12 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private final Map<ProbeRole, Probe> probes = new EnumMap<>(ProbeRole.class);
   private final Map<ProbeRole, ProbeResult> lastResults = new EnumMap<>(ProbeRole.class);
   private final Map<ProbeRole, Instant> lastChecks = new EnumMap<>(ProbeRole.class);
-  private final java.util.Set<ProbeRole> inFlight = EnumSet.noneOf(ProbeRole.class);
+  private final Set<ProbeRole> inFlight = EnumSet.noneOf(ProbeRole.class);
   private boolean startupPassed;
   /** Set when a probe made us stop the process: its exit then counts as a failure. */
   private Cause failingStop;
   /** Required dependencies seen READY while the current process runs: only these can be lost. */
-  private final java.util.Set<String> readyDependencies = new java.util.HashSet<>();
+  private final Set<String> readyDependencies = new HashSet<>();
 
   // wiring
   private List<ActorRef<Command>> dependents = List.of();
@@ -182,6 +185,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     this.spec = spec;
     this.env = env;
     this.intensity = new IntensityWindow(spec.intensity());
+    this.memoryLimit = memoryLimit(spec);
     // Wanted from birth, so that dependents never mistake "not started yet" for "settled".
     this.wantedUp = spec.autostart();
     for (ProbeSpec probe : spec.probes()) {
@@ -600,10 +604,11 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
 
   private ProcessEnded ended(LaunchedProcess p, ExitStatus status) {
     return new ProcessEnded(p.pid(), status, ExitDiagnosis.diagnose(spec.name(), status, p.tail(), spec.argv(),
-        env.probes().lastSample(spec.name(), p.pid()), memoryLimit()));
+        env.probes().lastSample(spec.name(), p.pid()), memoryLimit));
   }
 
-  private OptionalLong memoryLimit() {
+  /** The max-memory of the component's resources probe, if any: what "near the limit" means for a SIGKILL. */
+  private static OptionalLong memoryLimit(ComponentSpec spec) {
     return spec.probes().stream().map(ProbeSpec::check).filter(c -> c instanceof ProbeCheck.Resources)
         .map(c -> ((ProbeCheck.Resources) c).maxRssBytes()).filter(OptionalLong::isPresent).findFirst()
         .orElse(OptionalLong.empty());
@@ -660,12 +665,12 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
       switch (state) {
         case STOPPED, WAITING -> startWhenDependenciesAllow(Cause.progress("start"));
         case RUNNING, READY, UNHEALTHY -> {
-          if (spec.onDependencyLoss() == OnDependencyLoss.STOP && lostRequiredDependency() != null) {
-            String lost = lostRequiredDependency();
+          String lost = lostRequiredDependency();
+          if (spec.onDependencyLoss() == OnDependencyLoss.STOP && lost != null) {
             stopProcess(new Cause(CauseCategory.DEPENDENCY_LOST,
                 "required dependency '" + lost + "' is " + peerStates.get(lost).state(),
                 "it starts again once '" + lost + "' is READY"), false);
-          } else if (restartWhenDependenciesReady && lostRequiredDependency() == null) {
+          } else if (restartWhenDependenciesReady && lost == null) {
             restartWhenDependenciesReady = false;
             stopProcess(new Cause(CauseCategory.DEPENDENCY_LOST, "a required dependency is back; reconnecting", ""),
                 true);
