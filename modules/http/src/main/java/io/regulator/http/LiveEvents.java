@@ -2,6 +2,7 @@ package io.regulator.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regulator.alerting.AlertEvent;
+import io.regulator.alerting.Notification;
 import io.regulator.core.event.HealthEvent;
 import io.regulator.journal.StoredEvent;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The live stream of {@code GET /api/v1/events/stream}: every health event ({@code event: health},
- * the journal's JSON shape) and alert record ({@code event: alert}) from the moment the client
+ * the journal's JSON shape) and alert record ({@code event: alert}: notifications sent, alerts
+ * suppressed, silences added and removed) from the moment the client
  * connects, each client with its own bounded buffer (a slow client loses its oldest events, never
  * holds anyone up), and a comment line every {@code keepAlive}.
  */
@@ -36,6 +38,7 @@ public final class LiveEvents {
           ActorRef<Object> subscriber = Adapter.toTyped(classic);
           stream.tell(new EventStream.Subscribe<>(HealthEvent.class, subscriber.narrow()));
           stream.tell(new EventStream.Subscribe<>(AlertEvent.class, subscriber.narrow()));
+          stream.tell(new EventStream.Subscribe<>(Notification.class, subscriber.narrow()));
           done.whenComplete((ok, error) -> stream.tell(new EventStream.Unsubscribe<>(subscriber)));
           return NotUsed.getInstance();
         })
@@ -47,6 +50,9 @@ public final class LiveEvents {
   static String componentOf(Object message) {
     if (message instanceof HealthEvent event) {
       return event.component();
+    }
+    if (message instanceof Notification notification) {
+      return notification.alerts().isEmpty() ? "" : notification.alerts().get(0).component();
     }
     if (message instanceof AlertEvent.AlertSuppressed suppressed) {
       return suppressed.alert().component();
