@@ -61,6 +61,8 @@ class DashboardIT {
   private static DashboardPage page;
   private static String base;
   private static String mark;
+  /** The states GET /api/v1/components answered last while the test waited for READY. */
+  private static volatile String lastSeen;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
@@ -104,7 +106,8 @@ class DashboardIT {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .until(() -> regulator.process.isAlive() ? allReady() : failStart());
     } catch (RuntimeException e) {
-      throw new AssertionError("Regulator did not bring every component to READY behind " + base + "; its console:\n"
+      throw new AssertionError((lastSeen == null ? "Regulator's HTTP API never answered at " + base
+          : "not every component became READY; the API's last answer: " + lastSeen) + "; Regulator's console:\n"
           + regulator.consoleText(), e);
     }
     page = DashboardPage.open(Files.createDirectories(tmp.resolve("chromium-profile")), tmp.resolve("chromedriver.log"));
@@ -319,15 +322,13 @@ class DashboardIT {
 
   private static boolean allReady() throws IOException, InterruptedException {
     JsonNode list = get("/api/v1/components");
-    if (list == null || list.size() != COMPONENTS.size()) {
+    if (list == null) {
       return false;
     }
-    for (JsonNode c : list) {
-      if (!c.path("state").asText().equals("READY")) {
-        return false;
-      }
-    }
-    return true;
+    List<String> states = new ArrayList<>();
+    list.forEach(c -> states.add(c.path("name").asText() + " " + c.path("state").asText()));
+    lastSeen = String.join(", ", states);
+    return list.size() == COMPONENTS.size() && states.stream().allMatch(s -> s.endsWith(" READY"));
   }
 
   private static boolean failStart() throws IOException {

@@ -699,19 +699,42 @@
     return [e.time, typeOf(e), e.component, e.from, e.to, e.pid, e.role, e.what, e.attempt].join('|');
   }
 
+  /** An alert record of the stream (Notification, AlertSuppressed, SilenceAdded, SilenceRemoved) as a timeline line. */
+  function describeAlert(e) {
+    const al = e.alert || null;
+    const sil = e.silence || null;
+    const who = sil ? (sil.component === '*' ? 'everything' : sil.component) : '';
+    switch (e.type) {
+      case 'Notification': {
+        const alerts = (e.alerts || []).map((a) => `${a.resolved ? 'resolved: ' : ''}${a.title || a.condition}`);
+        return `alert sent to ${e.receiver}: ${alerts.length ? alerts.join('; ') : e.summary || ''}`;
+      }
+      case 'AlertSuppressed':
+        return `alert not sent (${e.reason}): ${al ? al.title || al.condition : ''}`;
+      case 'SilenceAdded':
+        return `silence added for ${who} until ${new Date(parseTime(sil.endsAt)).toLocaleString()}`
+          + `${sil.reason ? ': ' + sil.reason : ''}`;
+      case 'SilenceRemoved':
+        return `silence for ${who} ${e.expired ? 'expired' : 'removed'}`;
+      default:
+        return al ? `alert ${al.severity ? String(al.severity).toLowerCase() + ' ' : ''}${al.title || al.condition}`
+          : JSON.stringify(e);
+    }
+  }
+
   function addEvent(e, kind) {
-    const key = kind === 'alert' ? 'alert|' + JSON.stringify(e) : eventKey(e);
+    const alert = kind === 'alert';
+    const key = alert ? 'alert|' + JSON.stringify(e) : eventKey(e);
     if (model.eventKeys.has(key)) return;
     model.eventKeys.add(key);
-    const al = kind === 'alert' ? e.alert || e : null;
-    const time = parseTime(e.time || (al && (al.since || al.time)) || new Date().toISOString());
-    const component = (al ? al.component : e.component) || 'system';
-    const text = al ? ['alert', al.severity ? String(al.severity).toLowerCase() : '', al.resolved ? 'resolved:' : '',
-      al.title || al.condition || e.reason || ''].filter((x) => x).join(' ') : describe(e);
-    const type = al ? 'alert' : typeOf(e);
+    const time = parseTime(e.time || e.createdAt || new Date().toISOString());
+    const subject = e.alert || e.silence || (e.alerts && e.alerts[0]) || {};
+    const component = (alert ? subject.component : e.component) || 'system';
+    const text = alert ? describeAlert(e) : describe(e);
+    const type = alert ? 'alert' : typeOf(e);
     const li = node('li', {
-      className: al ? 'alert' : tone(e), 'data-component': component, 'data-type': type,
-      'data-failure': String(!al && tone(e) === 'failure'),
+      className: alert ? 'alert' : tone(e), 'data-component': component, 'data-type': type,
+      'data-failure': String(!alert && tone(e) === 'failure'),
     }, [
       node('span', { className: 'time', title: e.time || '', text: clock(time) }),
       node('span', { className: 'who', text: component }),
@@ -779,6 +802,7 @@
         if (model.selected === e.component) renderPanel();
       }
       refreshStatus(100);
+      refreshAlerts(1500); // alerts follow failures after their group wait
     }
     if (type === 'ProbeChanged' && typeof e.latencyMillis === 'number') {
       const h = model.history.get(e.component);
