@@ -11,6 +11,7 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
@@ -69,7 +70,18 @@ public final class Problems {
 
   /** Pekko's rejections (404, 405, 400, 413, …) with the same text, as problems. */
   public static RejectionHandler rejections(String path) {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+    RejectionHandler oversized = RejectionHandler.newBuilder()
+        .handle(MalformedRequestContentRejection.class, rejection -> {
+          if (rejection.getCause() instanceof EntityStreamSizeException e) {
+            return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.PAYLOAD_TOO_LARGE,
+                "the request body is larger than the limit of " + e.limit() + " bytes (regulator.http.max-body)", path,
+                Map.of()));
+          }
+          return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.BAD_REQUEST,
+              "the request body could not be read: " + rejection.message(), path, Map.of()));
+        })
+        .build();
+    return oversized.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
       if (response.entity().getContentType().mediaType().equals(PROBLEM_JSON.mediaType())) {
         return response;
       }
