@@ -31,6 +31,7 @@
     layout: null,
     pendingAction: null,
     watch: null, // the last action, followed until its effect shows: {name, action, oldPid, until}
+    readsNeedToken: false, // set once a read was refused without a token
     readTokenAsked: false,
   };
 
@@ -167,10 +168,11 @@
   // ---------------------------------------------------------------- the API
 
   class ApiError extends Error {
-    constructor(status, detail) {
+    constructor(status, detail, sentToken) {
       super(detail);
       this.status = status;
       this.detail = detail;
+      this.sentToken = sentToken || null;
     }
   }
 
@@ -188,10 +190,23 @@
     return typeof body === 'string' && body ? `${status} ${statusText}: ${body.slice(0, 200)}` : `${status} ${statusText}`;
   }
 
+  /**
+   * The token goes with every change, and with reads only once a read was refused without one:
+   * where reads are open (a loopback address without a read token), a wrong admin token never
+   * stops the page from showing what goes on.
+   */
+  function authorization(headers, write) {
+    const t = token();
+    if (t && (write || model.readsNeedToken)) {
+      headers.Authorization = 'Bearer ' + t;
+      return t;
+    }
+    return null;
+  }
+
   async function api(method, path, body) {
     const headers = { Accept: 'application/json' };
-    const t = token();
-    if (t) headers.Authorization = 'Bearer ' + t;
+    const sent = authorization(headers, method !== 'GET');
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
@@ -210,19 +225,25 @@
         data = text;
       }
     }
-    if (!res.ok) throw new ApiError(res.status, problemText(res.status, res.statusText, data));
+    if (!res.ok) throw new ApiError(res.status, problemText(res.status, res.statusText, data), sent);
     return data;
   }
 
-  /** A read refused for want of a token: ask for one once, until a token is given. */
+  /**
+   * A read refused: from now on reads carry the token. Try again with the token the tab has, if
+   * it was not sent yet; else (none, or the one sent was refused) ask for one, once.
+   */
   function readRefused(e) {
-    if ((e.status === 401 || e.status === 403) && !model.readTokenAsked) {
+    if (e.status !== 401 && e.status !== 403) return false;
+    model.readsNeedToken = true;
+    if (e.sentToken && token() === e.sentToken) sessionStorage.removeItem(TOKEN_KEY);
+    if (token()) {
+      refreshAll(true);
+    } else if (!model.readTokenAsked) {
       model.readTokenAsked = true;
-      if (e.status === 403) sessionStorage.removeItem(TOKEN_KEY);
       askToken('This Regulator wants a token for reading too: enter the read or the admin token.', e.detail);
-      return true;
     }
-    return e.status === 401 || e.status === 403;
+    return true;
   }
 
   function connection(ok) {
@@ -502,7 +523,7 @@
       return;
     }
     const now = Date.now();
-    const t0 = Math.min(points[0][0], now - 60000);
+    const t0 = points[0][0];
     const values = points.map((p) => p[1]);
     const max = Math.max(...values);
     const min = Math.min(0, ...values);
@@ -852,10 +873,9 @@
     for (;;) {
       try {
         const headers = { Accept: 'text/event-stream' };
-        const t = token();
-        if (t) headers.Authorization = 'Bearer ' + t;
+        const sent = authorization(headers, false);
         const res = await fetch('api/v1/events/stream', { headers, cache: 'no-store' });
-        if (!res.ok) throw new ApiError(res.status, problemText(res.status, res.statusText, null));
+        if (!res.ok) throw new ApiError(res.status, problemText(res.status, res.statusText, null), sent);
         connection(true);
         streamStatus('live');
         if (!first) refreshAll(true);
