@@ -18,6 +18,8 @@
   const TIMELINE_MAX = 500;
   const RECONNECT_MILLIS = 2000;
   const FAILURE_STATES = new Set(['BACKOFF', 'UNHEALTHY', 'FAILED', 'CIRCUIT_OPEN']);
+  /** States with a process (ComponentState.PROCESS_STATES): only these show a pid. */
+  const PROCESS_STATES = new Set(['STARTING', 'RUNNING', 'READY', 'UNHEALTHY', 'STOPPING']);
 
   const model = {
     views: new Map(), // name -> component view, as last fetched (state possibly moved on by the stream)
@@ -364,17 +366,23 @@
     renderEdges();
   }
 
+  /** The pid to show: none once the stream says the process is gone, even before the next poll. */
+  function pidOf(v) {
+    return v.pid !== null && v.pid !== undefined && PROCESS_STATES.has(v.state) ? v.pid : null;
+  }
+
   function renderNode(v) {
     const el = model.nodes.get(v.name);
     if (!el) return;
     const circuit = v.circuit || 'CLOSED';
     el.setAttribute('data-state', v.state);
     el.setAttribute('data-circuit', circuit);
-    el.setAttribute('data-pid', v.pid === null || v.pid === undefined ? '' : v.pid);
+    const pid = pidOf(v);
+    el.setAttribute('data-pid', pid === null ? '' : pid);
     el.setAttribute('class', ['node', 'state-' + v.state, 'circuit-' + circuit, model.selected === v.name ? 'selected' : '']
       .filter((c) => c).join(' '));
     const detail = el.querySelector('.node-detail');
-    detail.textContent = v.state + (v.pid ? ' · pid ' + v.pid : '') + (circuit !== 'CLOSED' ? ' · circuit ' + circuit : '');
+    detail.textContent = v.state + (pid ? ' · pid ' + pid : '') + (circuit !== 'CLOSED' ? ' · circuit ' + circuit : '');
     el.querySelector('.node-badge').textContent = v.critical ? '★' : '';
     el.querySelector('title').textContent = `${v.name}: ${v.state}${v.critical ? ' (critical)' : ''}`
       + (v.lastCause && v.lastCause.detail ? ` — ${v.lastCause.detail}` : '');
@@ -415,7 +423,7 @@
     setText('panel-name', v.name);
     setText('panel-state', v.state);
     $('panel-state').setAttribute('data-state', v.state);
-    setText('panel-pid', v.pid === null || v.pid === undefined ? '–' : v.pid);
+    setText('panel-pid', pidOf(v) === null ? '–' : pidOf(v));
     renderUptime();
     setText('panel-restarts', v.restarts === undefined ? '–' : v.restarts);
     setText('panel-circuit', v.circuit || '–');
@@ -431,7 +439,8 @@
 
     const r = v.resources;
     setText('panel-memory', r ? bytes(r.residentMemoryBytes) : '–');
-    setText('panel-cpu', r ? `${typeof r.cpuSeconds === 'number' ? r.cpuSeconds.toFixed(2) + ' s' : '–'}, ${r.threads ?? '–'} threads` : '–');
+    const threads = r && typeof r.threads === 'number' ? `${r.threads} thread${r.threads === 1 ? '' : 's'}` : '– threads';
+    setText('panel-cpu', r ? `${typeof r.cpuSeconds === 'number' ? r.cpuSeconds.toFixed(2) + ' s' : '–'}, ${threads}` : '–');
     const h = model.history.get(v.name) || { memory: [], latency: {} };
     sparkline($('spark-memory'), h.memory, bytes);
     const hb = v.heartbeat;
@@ -452,7 +461,7 @@
   function renderUptime() {
     const v = model.selected ? model.views.get(model.selected) : null;
     if (!v) return;
-    const running = v.pid !== null && v.pid !== undefined && typeof v.uptimeMillis === 'number';
+    const running = pidOf(v) !== null && typeof v.uptimeMillis === 'number';
     setText('panel-uptime', running ? human(v.uptimeMillis + (Date.now() - v.fetchedAt)) : '–');
   }
 
@@ -825,14 +834,22 @@
       refreshStatus(100);
       refreshAlerts(1500); // alerts follow failures after their group wait
     }
-    if (type === 'ProbeChanged' && typeof e.latencyMillis === 'number') {
-      const h = model.history.get(e.component);
-      if (h) (h.latency[e.role] = h.latency[e.role] || []).push([parseTime(e.time), e.latencyMillis]);
+    if (type === 'ProcessExited' && v && v.pid === e.pid) {
+      v.pid = null;
+      v.resources = null;
+      renderNode(v);
+    }
+    if (type === 'ProcessStarted' && v && typeof e.pid === 'number') {
+      v.pid = e.pid;
+      v.uptimeMillis = 0;
+      v.fetchedAt = Date.now();
+      renderNode(v);
     }
     if (type === 'CircuitChanged' && v) {
       v.circuit = e.to;
       renderNode(v);
     }
+    if (v && model.selected === e.component && type !== 'StateChanged') renderPanel();
     refreshComponents(150);
   }
 
