@@ -12,7 +12,18 @@ import io.regulator.alerting.AlertSettings;
 import io.regulator.alerting.Notification;
 import io.regulator.alerting.delivery.DeliverySettings;
 import io.regulator.alerting.delivery.Dispatcher;
+import io.regulator.http.AccessTokens;
+import io.regulator.http.Api;
+import io.regulator.http.HttpSettings;
+import io.regulator.http.Services;
+import io.regulator.http.metrics.BusinessMetrics;
+import io.regulator.http.metrics.RegulatorMetrics;
 import io.regulator.journal.Journal;
+import io.regulator.journal.read.JournalReader;
+import io.regulator.runtime.probe.HeartbeatRegistry;
+import io.regulator.runtime.probe.ProbeListener;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import io.regulator.journal.JournalSettings;
 import io.regulator.journal.write.JournalWriter;
 import java.time.Duration;
@@ -20,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import io.regulator.runtime.Guardian;
+import io.regulator.runtime.Hooks;
 import io.regulator.runtime.bus.EventBus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +44,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,19 +90,34 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     Settings settings;
+    AccessTokens tokens;
     try {
       settings = new Settings(JournalSettings.from(fleet.regulator(), fleet.settings().dataDir()),
-          AlertSettings.from(fleet.regulator()), DeliverySettings.from(fleet.regulator()));
+          AlertSettings.from(fleet.regulator()), DeliverySettings.from(fleet.regulator()),
+          HttpSettings.from(fleet.regulator(), Home.dir()));
+      Api.check(settings.http());
+      tokens = AccessTokens.resolve(settings.http(), fleet.settings().dataDir());
     } catch (RuntimeException e) {
       command.commandLine().getErr().println("regulator: not started: " + e.getMessage());
+      lock.release();
       return 1;
     }
     JournalSettings journal = settings.journal();
     CompletableFuture<Void> drained = new CompletableFuture<>();
     Config config = Journal.pekkoConfig(journal).withFallback(ConfigFactory.load());
     AtomicReference<ActorRef<Object>> forwarder = new AtomicReference<>();
-    ActorSystem<Guardian.Command> system = ActorSystem.create(root(fleet, drained, settings, forwarder), "regulator",
-        config);
+    CompletableFuture<ActorRef<AlertManager.Command>> alerts = new CompletableFuture<>();
+    AtomicReference<RegulatorMetrics> metrics = new AtomicReference<>();
+    HeartbeatRegistry heartbeats = new HeartbeatRegistry();
+    // Probe checks are counted once the metrics exist (just below); the tree starts probing later.
+    ProbeListener probes = (component, role, kind, latencyNanos, success) -> {
+      RegulatorMetrics m = metrics.get();
+      if (m != null) {
+        m.probeChecked(component, role.name().toLowerCase(java.util.Locale.ROOT), kind, latencyNanos, success);
+      }
+    };
+    ActorSystem<Guardian.Command> system = ActorSystem.create(
+        root(fleet, drained, settings, forwarder, alerts, new Hooks(heartbeats, probes)), "regulator", config);
     // Let the event log and the journal write the last events (the final stops) before the actor
     // system goes away. Once the event log has seen the final event, the journal's forwarder has it
     // queued too, so a flush sent to the forwarder now comes after it.
@@ -99,6 +127,11 @@ final class RunCommand implements Callable<Integer> {
             .exceptionally(e -> Done.getInstance())));
     Signal.handle(new Signal("TERM"), sig -> shutdown(system, "SIGTERM"));
     Signal.handle(new Signal("INT"), sig -> shutdown(system, "SIGINT"));
+    if (!serve(system, fleet, path, settings, tokens, alerts, heartbeats, metrics)) {
+      system.getWhenTerminated().toCompletableFuture().join();
+      lock.release();
+      return 1;
+    }
     system.getWhenTerminated().toCompletableFuture().join();
     lock.release();
     return 0;
@@ -109,10 +142,53 @@ final class RunCommand implements Callable<Integer> {
    * so in order). The journal writer never holds up supervision: it buffers and retries on its own.
    */
   /** The settings of the modules around the supervision tree, read (and checked) before it starts. */
-  record Settings(JournalSettings journal, AlertSettings alerts, DeliverySettings delivery) {}
+  record Settings(JournalSettings journal, AlertSettings alerts, DeliverySettings delivery, HttpSettings http) {}
+
+  /**
+   * Starts the metrics and binds the API. A failure to bind (the port is taken) stops Regulator:
+   * a supervisor nobody can reach is not what the operator asked for.
+   */
+  private boolean serve(ActorSystem<Guardian.Command> system, FleetSpec fleet, Path configFile, Settings settings,
+      AccessTokens tokens, CompletableFuture<ActorRef<AlertManager.Command>> alertsRef, HeartbeatRegistry heartbeats,
+      AtomicReference<RegulatorMetrics> metricsRef) {
+    ActorRef<AlertManager.Command> alerts = alertsRef.join();
+    EventBus bus = new EventBus(system);
+    BusinessMetrics business = new BusinessMetrics();
+    Services services = new Services(system, system, alerts, new JournalReader(system, settings.journal()), bus,
+        heartbeats, business, new AtomicReference<>(fleet), () -> RegulatorConfig.load(configFile, Home.dir()),
+        fleet.settings().dataDir());
+    Map<String, Boolean> critical = new java.util.HashMap<>();
+    fleet.components().values().forEach(c -> critical.put(c.name(), c.critical()));
+    RegulatorMetrics metrics = RegulatorMetrics.start(system, bus, () -> Api.statuses(services,
+        settings.http().askTimeout()), critical, business, settings.http().resourceSampleInterval());
+    metricsRef.set(metrics);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-metrics",
+        () -> {
+          metrics.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    HttpSettings http = settings.http();
+    try {
+      ServerBinding binding = Api.start(services, http, tokens, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
+      command.commandLine().getOut().println("regulator: API and dashboard on " + http.baseUrl() + " (port "
+          + binding.localAddress().getPort() + ")" + (http.token().isPresent() ? ""
+              : "; admin token in " + fleet.settings().dataDir().resolve(AccessTokens.FILE)));
+      command.commandLine().getOut().flush();
+      return true;
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      command.commandLine().getErr().println("regulator: stopping: cannot serve the API on " + http.host() + ":"
+          + http.port() + ": " + cause.getMessage() + "; free the port or set regulator.http.port");
+      command.commandLine().getErr().flush();
+      CoordinatedShutdown.get(system).runAll(new SignalReceived("api-bind-failed"));
+      return false;
+    }
+  }
 
   static Behavior<Guardian.Command> root(FleetSpec fleet, CompletableFuture<Void> drained, Settings settings,
-      AtomicReference<ActorRef<Object>> forwarderRef) {
+      AtomicReference<ActorRef<Object>> forwarderRef, CompletableFuture<ActorRef<AlertManager.Command>> alertsRef,
+      Hooks hooks) {
     return Behaviors.setup(ctx -> {
       EventBus bus = new EventBus(ctx.getSystem());
       bus.subscribe(ctx.spawn(EventLog.create(drained), "event-log"));
@@ -121,11 +197,17 @@ final class RunCommand implements Callable<Integer> {
       // Alerts: the manager subscribes to the bus itself; the dispatcher owns one durable outbox per receiver.
       ActorRef<Notification> delivery = ctx.spawn(Dispatcher.create(settings.delivery(), bus::publish),
           "alert-delivery");
-      ctx.spawn(AlertManager.create(settings.alerts(), fleet, delivery), "alert-manager");
+      // Every notification also goes on the event stream: the metrics count them, the live stream shows them.
+      ActorRef<Notification> announced = ctx.spawn(Behaviors.<Notification>receiveMessage(notification -> {
+        ctx.getSystem().eventStream().tell(new EventStream.Publish<>(notification));
+        delivery.tell(notification);
+        return Behaviors.same();
+      }), "alert-notifications");
+      alertsRef.complete(ctx.spawn(AlertManager.create(settings.alerts(), fleet, announced), "alert-manager"));
       ActorRef<Object> forwarder = ctx.spawn(forwardTo(writer), "journal");
       forwarderRef.set(forwarder);
       bus.subscribe(forwarder.narrow());
-      return Guardian.create(fleet);
+      return Guardian.create(fleet, hooks);
     });
   }
 

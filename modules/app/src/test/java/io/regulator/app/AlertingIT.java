@@ -57,6 +57,7 @@ class AlertingIT {
     String component = RegulatorProcess.COMPONENT;
     Path config = Files.writeString(tmp.resolve("regulator.conf"), """
         regulator {
+          http.port = 0
           data-dir = "%s/data"
           log-dir = "%s/logs"
           alerts {

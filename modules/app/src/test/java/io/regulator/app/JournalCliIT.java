@@ -235,7 +235,7 @@ class JournalCliIT {
 
   private Path fleet(String body) throws IOException {
     mark = "jq-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    return Files.writeString(tmp.resolve("regulator.conf"), "regulator {\n data-dir = \"" + tmp.resolve("data")
+    return Files.writeString(tmp.resolve("regulator.conf"), "regulator {\n http.port = 0\n data-dir = \"" + tmp.resolve("data")
         + "\"\n log-dir = \"" + tmp.resolve("logs") + "\"\n" + body.replace("$COMPONENT", RegulatorProcess.COMPONENT)
         .replace("$MARK", mark) + "\n}\n");
   }

@@ -37,6 +37,7 @@ class JournalOutageIT {
     String crasher = "crasher" + System.nanoTime() % 100000;
     Path config = Files.writeString(tmp.resolve("regulator.conf"), """
         regulator {
+          http.port = 0
           data-dir = "%s/data"
           log-dir = "%s/logs"
           journal { store = postgres, postgres { url = "%s", user = "%s", password = "%s" } }

@@ -189,7 +189,7 @@ class LauncherIT {
 
   private Path fleet(String body) throws IOException {
     mark = "it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    return write("regulator.conf", "regulator {\n data-dir = \"" + tmp.resolve("data") + "\"\n log-dir = \""
+    return write("regulator.conf", "regulator {\n http.port = 0\n data-dir = \"" + tmp.resolve("data") + "\"\n log-dir = \""
         + tmp.resolve("logs") + "\"\n" + body.replace("$COMPONENT", RegulatorProcess.COMPONENT)
         .replace("$MARK", mark) + "\n}\n");
   }

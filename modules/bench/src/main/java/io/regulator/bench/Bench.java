@@ -11,7 +11,9 @@ public final class Bench {
     if (args.length == 0) {
       System.err.println("usage: bin/regulator bench restart-latency [--kills N] [--warmup N]\n"
           + "       bin/regulator bench journal-write [--events N] [--components N] [--warmup N] [--rounds N]\n"
-          + "       bin/regulator bench journal-replay [--events N] [--components N] [--rounds N]");
+          + "       bin/regulator bench journal-replay [--events N] [--components N] [--rounds N]\n"
+          + "       bin/regulator bench http-status [--components N] [--duration S] [--connections N] [--threads N]"
+          + " [--runs N]");
       System.exit(2);
     }
     org.slf4j.LoggerFactory.getILoggerFactory(); // before Pekko's threads race to initialise it
@@ -20,8 +22,9 @@ public final class Bench {
       case "restart-latency" -> RestartLatency.main(rest);
       case "journal-write" -> JournalWrite.main(rest);
       case "journal-replay" -> JournalReplay.main(rest);
+      case "http-status" -> HttpStatus.main(rest);
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "'; known: restart-latency, journal-write, journal-replay");
+        System.err.println("bench: unknown scenario '" + args[0] + "'; known: restart-latency, journal-write, journal-replay, http-status");
         System.exit(2);
       }
     }

@@ -60,14 +60,16 @@ public record StoredEvent(
     // system
     String what,
     String reason,
-    Boolean adopted) implements JournalSerializable {
+    Boolean adopted,
+    // audit (added in v1: absent from older rows)
+    String who) implements JournalSerializable {
 
   /** The version of this shape that this build writes. */
   public static final int VERSION = 1;
 
   private static StoredEvent base(String type, HealthEvent e) {
     return new StoredEvent(VERSION, type, e.time(), e.node(), e.component(), null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static StoredEvent of(HealthEvent event) {
@@ -94,6 +96,8 @@ public record StoredEvent(
       return b.withProcess(e.pid(), null, null, null, null, null).withSystem(null, e.detail(), e.adopted());
     } else if (event instanceof HealthEvent.RegulatorLifecycle e) {
       return b.withSystem(e.what(), e.detail().orElse(null), null);
+    } else if (event instanceof HealthEvent.Audit e) {
+      return b.withSystem(e.action(), e.outcome(), null).withWho(e.who());
     }
     throw new IllegalArgumentException("no journal mapping for " + event.getClass().getName());
   }
@@ -120,6 +124,8 @@ public record StoredEvent(
           Boolean.TRUE.equals(adopted), reason == null ? "" : reason);
       case "RegulatorLifecycle" -> new HealthEvent.RegulatorLifecycle(time, node, component, what,
           Optional.ofNullable(reason));
+      case "Audit" -> new HealthEvent.Audit(time, node, component, who == null ? "" : who, what == null ? "" : what,
+          reason == null ? "" : reason);
       default -> new HealthEvent.RegulatorLifecycle(time, node, component, "unknown event " + type, Optional.empty());
     };
   }
@@ -164,7 +170,7 @@ public record StoredEvent(
   private StoredEvent withStates(String f, String t) {
     return new StoredEvent(v, type, time, node, component, f, t, category, detail, suggestion, pid, nanoTime, command,
         exitCode, signal, uptimeMillis, attempt, delayMillis, cooldownMillis, failedMember, restarts, withinMillis,
-        role, kind, healthy, latencyMillis, probeDetail, what, reason, adopted);
+        role, kind, healthy, latencyMillis, probeDetail, what, reason, adopted, who);
   }
 
   private StoredEvent withCause(Cause c) {
@@ -174,30 +180,36 @@ public record StoredEvent(
     return new StoredEvent(v, type, time, node, component, from, to, c.category().name(), c.detail(),
         c.suggestion().isEmpty() ? null : c.suggestion(), pid, nanoTime, command, exitCode, signal, uptimeMillis,
         attempt, delayMillis, cooldownMillis, failedMember, restarts, withinMillis, role, kind, healthy,
-        latencyMillis, probeDetail, what, reason, adopted);
+        latencyMillis, probeDetail, what, reason, adopted, who);
   }
 
   private StoredEvent withProcess(Long p, Long n, String cmd, Integer code, String sig, Long up) {
     return new StoredEvent(v, type, time, node, component, from, to, category, detail, suggestion, p, n, cmd, code,
         sig, up, attempt, delayMillis, cooldownMillis, failedMember, restarts, withinMillis, role, kind, healthy,
-        latencyMillis, probeDetail, what, reason, adopted);
+        latencyMillis, probeDetail, what, reason, adopted, who);
   }
 
   private StoredEvent withRestart(Integer att, Long delay, Long cool, String member, Integer count, Long within) {
     return new StoredEvent(v, type, time, node, component, from, to, category, detail, suggestion, pid, nanoTime,
         command, exitCode, signal, uptimeMillis, att, delay, cool, member, count, within, role, kind, healthy,
-        latencyMillis, probeDetail, what, reason, adopted);
+        latencyMillis, probeDetail, what, reason, adopted, who);
   }
 
   private StoredEvent withProbe(String r, String k, Boolean h, Long latency, String d) {
     return new StoredEvent(v, type, time, node, component, from, to, category, detail, suggestion, pid, nanoTime,
         command, exitCode, signal, uptimeMillis, attempt, delayMillis, cooldownMillis, failedMember, restarts,
-        withinMillis, r, k, h, latency, d, what, reason, adopted);
+        withinMillis, r, k, h, latency, d, what, reason, adopted, who);
+  }
+
+  private StoredEvent withWho(String w) {
+    return new StoredEvent(v, type, time, node, component, from, to, category, detail, suggestion, pid, nanoTime,
+        command, exitCode, signal, uptimeMillis, attempt, delayMillis, cooldownMillis, failedMember, restarts,
+        withinMillis, role, kind, healthy, latencyMillis, probeDetail, what, reason, adopted, w);
   }
 
   private StoredEvent withSystem(String w, String r, Boolean a) {
     return new StoredEvent(v, type, time, node, component, from, to, category, detail, suggestion, pid, nanoTime,
         command, exitCode, signal, uptimeMillis, attempt, delayMillis, cooldownMillis, failedMember, restarts,
-        withinMillis, role, kind, healthy, latencyMillis, probeDetail, w, r, a);
+        withinMillis, role, kind, healthy, latencyMillis, probeDetail, w, r, a, who);
   }
 }

@@ -172,6 +172,8 @@ abstract class JournalContract {
         new HealthEvent.SystemCritical(T0.plusMillis(10), NODE, HealthEvent.SYSTEM, "group edge escalated"),
         new HealthEvent.ProcessExited(T0.plusMillis(11), NODE, "runner", 4713, ExitStatus.code(3),
             Cause.of(CauseCategory.EXIT_CODE, "exited with code 3"), 100, 987_654_999L),
+        new HealthEvent.Audit(T0.plusMillis(11), NODE, "runner", "admin@127.0.0.1",
+            "POST /api/v1/components/runner/restart", "200 restarted"),
         new HealthEvent.RegulatorLifecycle(T0.plusMillis(12), NODE, HealthEvent.SYSTEM, "stopped", Optional.empty()));
   }
 

@@ -39,7 +39,7 @@ public final class FleetHarness implements AutoCloseable {
 
   private final ActorTestKit kit;
   private final String node;
-  private final FleetSpec fleet;
+  private volatile FleetSpec fleet;
   private final ActorRef<Guardian.Command> guardian;
   private final List<HealthEvent> events = new CopyOnWriteArrayList<>();
   public final Path dir;
@@ -50,22 +50,20 @@ public final class FleetHarness implements AutoCloseable {
    *     groups, defaults. {@code $MARK} is replaced by this harness's mark, {@code $DIR} by its dir.
    */
   public static FleetHarness start(ActorTestKit kit, Path tmp, String body) {
-    return new FleetHarness(kit, tmp, body);
+    return new FleetHarness(kit, tmp, body, Hooks.none());
   }
 
-  private FleetHarness(ActorTestKit kit, Path tmp, String body) {
+  /** As {@link #start(ActorTestKit, Path, String)}, with what the test shares with the tree. */
+  public static FleetHarness start(ActorTestKit kit, Path tmp, String body, Hooks hooks) {
+    return new FleetHarness(kit, tmp, body, hooks);
+  }
+
+  private FleetHarness(ActorTestKit kit, Path tmp, String body, Hooks hooks) {
     this.kit = kit;
     this.node = "test-" + COUNTER.incrementAndGet() + "-" + ProcessHandle.current().pid();
     this.mark = "mark-" + node;
     this.dir = tmp;
-    String hocon = "regulator { node = \"" + node + "\"\n data-dir = \"" + tmp.resolve("data") + "\"\n log-dir = \""
-        + tmp.resolve("logs") + "\"\n" + body.replace("$MARK", mark).replace("$DIR", tmp.toString())
-        .replace("$COMPONENT", COMPONENT) + "\n}";
-    try {
-      this.fleet = RegulatorConfig.fromConfig(ConfigFactory.parseString(hocon), tmp);
-    } catch (Exception e) {
-      throw new IllegalArgumentException("bad test config: " + e.getMessage() + "\n" + hocon, e);
-    }
+    this.fleet = parse(body);
     ActorRef<HealthEvent> recorder = kit.spawn(Behaviors.receiveMessage(e -> {
       if (e.node().equals(node)) {
         events.add(e);
@@ -73,7 +71,40 @@ public final class FleetHarness implements AutoCloseable {
       return Behaviors.same();
     }), "recorder-" + node);
     new EventBus(kit.system()).subscribe(recorder);
-    this.guardian = kit.spawn(Guardian.create(fleet), "guardian-" + node);
+    this.guardian = kit.spawn(Guardian.create(fleet, hooks), "guardian-" + node);
+  }
+
+  /** The fleet a body describes, with this harness's node, dirs and mark. */
+  public FleetSpec parse(String body) {
+    String hocon = "regulator { node = \"" + node + "\"\n data-dir = \"" + dir.resolve("data") + "\"\n log-dir = \""
+        + dir.resolve("logs") + "\"\n" + body.replace("$MARK", mark).replace("$DIR", dir.toString())
+        .replace("$COMPONENT", COMPONENT) + "\n}";
+    try {
+      return RegulatorConfig.fromConfig(ConfigFactory.parseString(hocon), dir);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("bad test config: " + e.getMessage() + "\n" + hocon, e);
+    }
+  }
+
+  /** Reloads the tree with the fleet {@code body} describes; returns once the guardian has rewired it. */
+  public Guardian.ReloadResult reload(String body) {
+    FleetSpec next = parse(body);
+    var probe = kit.<Guardian.ReloadResult>createTestProbe();
+    guardian.tell(new Guardian.Reload(next, probe.getRef()));
+    Guardian.ReloadResult result = probe.receiveMessage(Duration.ofSeconds(60));
+    this.fleet = next;
+    return result;
+  }
+
+  /** What {@link Guardian.GetStatuses} answers: every component the guardian knows now. */
+  public List<ComponentStatus> statuses() {
+    var probe = kit.<List<ComponentStatus>>createTestProbe();
+    guardian.tell(new Guardian.GetStatuses(probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  public ActorRef<Guardian.Command> guardian() {
+    return guardian;
   }
 
   public FleetSpec fleet() {

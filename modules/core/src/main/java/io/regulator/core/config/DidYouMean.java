@@ -9,12 +9,12 @@ import java.util.Optional;
  * Suggests the known name nearest to a misspelt one. Names are compared without case, '-' and
  * '_', so {@code maxRestarts} and {@code max_restarts} both find {@code max-restarts}.
  */
-final class DidYouMean {
+public final class DidYouMean {
 
   private DidYouMean() {}
 
   /** The nearest candidate: at most 1 edit away (2 for names of 5+ letters), or sharing a 4+ letter prefix. */
-  static Optional<String> nearest(String typed, Collection<String> candidates) {
+  public static Optional<String> nearest(String typed, Collection<String> candidates) {
     String t = normalize(typed);
     return candidates.stream()
         .map(c -> new Match(c, distance(t, normalize(c)), commonPrefix(t, normalize(c))))
@@ -26,7 +26,7 @@ final class DidYouMean {
   }
 
   /** {@code " (did you mean 'x'?)"}, or nothing. */
-  static String hint(String typed, Collection<String> candidates) {
+  public static String hint(String typed, Collection<String> candidates) {
     return nearest(typed, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
   }
 

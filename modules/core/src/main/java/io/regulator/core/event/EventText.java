@@ -34,6 +34,8 @@ public final class EventText {
       return e.component() + " orphan pid " + e.pid() + (e.adopted() ? " adopted" : " reaped") + ": " + e.detail();
     } else if (event instanceof HealthEvent.RegulatorLifecycle e) {
       return "regulator " + e.what() + e.detail().map(d -> " (" + d + ")").orElse("");
+    } else if (event instanceof HealthEvent.Audit e) {
+      return "audit: " + e.who() + " " + e.action() + " -> " + e.outcome();
     }
     return event.toString();
   }

@@ -67,4 +67,12 @@ public sealed interface HealthEvent {
   /** Regulator itself started or stopped ({@code component} is {@link #SYSTEM}). */
   record RegulatorLifecycle(Instant time, String node, String component, String what, Optional<String> detail)
       implements HealthEvent {}
+
+  /**
+   * A person or a tool changed something through the API: who (role and client address), what
+   * (method and path, or a short action name) and how it ended ({@code component} is the target,
+   * or {@link #SYSTEM}).
+   */
+  record Audit(Instant time, String node, String component, String who, String action, String outcome)
+      implements HealthEvent {}
 }

@@ -41,6 +41,7 @@ public record EventFilter(Optional<Instant> since, Optional<Instant> until, Opti
     kinds.put("critical", "SystemCritical");
     kinds.put("orphan", "OrphanHandled");
     kinds.put("lifecycle", "RegulatorLifecycle");
+    kinds.put("audit", "Audit");
     kinds.put(FAILURE, FAILURE);
     KINDS = Collections.unmodifiableMap(kinds);
   }

@@ -66,7 +66,7 @@ public final class IncidentsView {
     return cause + " [" + cause.category() + "]";
   }
 
-  private static Map<String, Object> json(Incident incident, Instant now) {
+  public static Map<String, Object> json(Incident incident, Instant now) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("start", incident.start());
     json.put("end", incident.end().orElse(null));

@@ -67,7 +67,7 @@ public final class ReportView {
     return d.map(EventText::human).orElse("-");
   }
 
-  private static Map<String, Object> json(Report report, ComponentReport c) {
+  public static Map<String, Object> json(Report report, ComponentReport c) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("component", c.component());
     json.put("since", report.since());

@@ -116,10 +116,10 @@ class HistoryStateTest {
   void unknownValuesFromANewerVersionDoNotBreakTheFold() {
     StoredEvent newer = new StoredEvent(2, "StateChanged", at(1), "n1", "web", "RUNNING", "HIBERNATING",
         "SOME_NEW_DIAGNOSIS", "sleeping", null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null);
     HistoryState h = fold(state(0, ComponentState.STARTING, ComponentState.RUNNING, Cause.progress("spawned")), newer,
         new StoredEvent(2, "SomethingNew", at(2), "n1", "web", null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
 
     assertThat(h.state()).isEqualTo("HIBERNATING");
     assertThat(h.observedState()).isEmpty();

@@ -21,6 +21,7 @@ import io.regulator.runtime.process.LaunchedProcess;
 import io.regulator.runtime.process.ProcessLauncher;
 import io.regulator.runtime.probe.ExitDiagnosis;
 import io.regulator.runtime.probe.Probe;
+import io.regulator.runtime.probe.ProbeListener;
 import io.regulator.runtime.probe.ProbeResult;
 import io.regulator.runtime.probe.ProbeTarget;
 import io.regulator.runtime.probe.Probes;
@@ -46,6 +47,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -83,7 +85,9 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   public record GetStatus(ActorRef<ComponentStatus> replyTo) implements Command {}
 
   /**
-   * The supervisors this one talks to, sent once by the root after every supervisor exists.
+   * The supervisors this one talks to, sent by the root after every supervisor exists and again
+   * after each reload. A later wiring replaces the earlier one and leaves the process alone: the
+   * supervisor only tells its (new) dependents its state.
    *
    * @param dependents supervisors of the components that depend on this one (told every change)
    * @param fallback the supervisor of this component's fallback, or null
@@ -127,9 +131,13 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     STOP_TIMEOUT
   }
 
-  /** Everything a supervisor needs besides its spec. */
+  /**
+   * Everything a supervisor needs besides its spec.
+   *
+   * @param probeListener told of every probe check result the supervisor counts
+   */
   public record Context(String node, EventBus bus, ProcessLauncher launcher, PidRegistry pids, Executor processIo,
-      Probes probes) {}
+      Probes probes, ProbeListener probeListener) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ComponentSupervisor.class);
 
@@ -168,6 +176,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
   private final Map<ProbeRole, Instant> lastChecks = new EnumMap<>(ProbeRole.class);
   private final Set<ProbeRole> inFlight = EnumSet.noneOf(ProbeRole.class);
   private boolean startupPassed;
+  private boolean probeListenerFailed;
   /** Set when a probe made us stop the process: its exit then counts as a failure. */
   private Cause failingStop;
   /** Required dependencies seen READY while the current process runs: only these can be lost. */
@@ -217,10 +226,20 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
         .onMessageEquals(Tick.BACKOFF_ELAPSED, this::onBackoffElapsed)
         .onMessageEquals(Tick.COOLDOWN_ELAPSED, this::onCooldownElapsed)
         .onMessageEquals(Tick.STOP_TIMEOUT, this::onStopTimeout)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
   // ---- commands ----------------------------------------------------------------------------
+
+  /** Stopped by the root (the component left the config): the probes let go of what they hold. */
+  private Behavior<Command> onPostStop() {
+    if (process != null) {
+      LOG.warn("{}: supervisor stopped while {} still runs; it is no longer supervised", spec.name(), process);
+    }
+    probes.values().forEach(Probe::close);
+    return this;
+  }
 
   private Behavior<Command> onWire(Wire wire) {
     this.dependents = List.copyOf(wire.dependents());
@@ -412,6 +431,7 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
     }
     ProbeTracker tracker = trackers.get(done.role());
     ProbeResult result = done.result();
+    tellProbeListener(done.role(), tracker.spec().check().kind(), result);
     lastResults.put(done.role(), result);
     lastChecks.put(done.role(), Instant.now());
     ProbeTracker.Verdict verdict = tracker.record(result.healthy());
@@ -447,6 +467,24 @@ public final class ComponentSupervisor extends AbstractBehavior<ComponentSupervi
       }
     }
     return reconciled();
+  }
+
+  /**
+   * Metrics and the like: whatever the listener does wrong must not reach the supervision. Said
+   * once per supervisor; a broken listener would otherwise fill the log at the probes' pace.
+   */
+  private void tellProbeListener(ProbeRole role, String kind, ProbeResult result) {
+    try {
+      env.probeListener().checked(spec.name(), role, kind, result.latency().toNanos(), result.healthy());
+    } catch (RuntimeException e) {
+      if (!probeListenerFailed) {
+        probeListenerFailed = true;
+        LOG.warn("{}: the probe listener failed on a {} {} check (later failures are logged at debug level)",
+            spec.name(), role.configName(), kind, e);
+      } else {
+        LOG.debug("{}: the probe listener failed again: {}", spec.name(), e.toString());
+      }
+    }
   }
 
   private Behavior<Command> onStartupDeadline() {

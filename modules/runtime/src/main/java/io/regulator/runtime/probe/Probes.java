@@ -8,6 +8,7 @@ import io.regulator.core.spec.ProbeSpec;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,20 +50,28 @@ public final class Probes implements AutoCloseable {
   private final Clock clock = Clock.systemUTC();
   private final HttpGet http;
   private final ObjectMapper json = new ObjectMapper();
-  private final HeartbeatRegistry heartbeats = new HeartbeatRegistry();
+  private final HeartbeatRegistry heartbeats;
   private final ConcurrentMap<String, ResourceSample> samples = new ConcurrentHashMap<>();
   private final Set<GuardedProbe> open = ConcurrentHashMap.newKeySet();
   private volatile OperatingSystem os;
   private volatile boolean closed;
 
+  /** Probes with a heartbeat registry of their own. */
+  public Probes(Executor blockingIo, ScheduledExecutorService timer) {
+    this(blockingIo, timer, new HeartbeatRegistry());
+  }
+
   /**
    * @param blockingIo runs the blocking parts of checks (a bounded pool, e.g. Pekko's blocking
    *     dispatcher or a few threads)
    * @param timer fires check deadlines; its tasks never block
+   * @param heartbeats where pushed heartbeats are recorded (shared with the HTTP API); heartbeat
+   *     probes read it
    */
-  public Probes(Executor blockingIo, ScheduledExecutorService timer) {
+  public Probes(Executor blockingIo, ScheduledExecutorService timer, HeartbeatRegistry heartbeats) {
     this.blockingIo = blockingIo;
     this.timer = timer;
+    this.heartbeats = Objects.requireNonNull(heartbeats, "heartbeats");
     HttpClient client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1) // health endpoints: no h2c upgrade dance
         .followRedirects(HttpClient.Redirect.NEVER) // a 3xx is an answer, as in Kubernetes

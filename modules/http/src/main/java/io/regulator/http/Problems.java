@@ -1,0 +1,96 @@
+package io.regulator.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error the API gives is an RFC 9457 problem ({@code application/problem+json}): a title, the
+ * status, a one-line detail and the path, never a stack trace. Rejections of Pekko's own routing
+ * (unknown path, wrong method, missing header) are turned into problems too.
+ */
+public final class Problems {
+
+  public static final ContentType.WithFixedCharset PROBLEM_JSON =
+      MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
+
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  public static HttpResponse of(StatusCode status, String detail, String path, Map<String, Object> extra) {
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "about:blank");
+    problem.put("title", status.reason());
+    problem.put("status", status.intValue());
+    problem.put("detail", detail);
+    if (path != null) {
+      problem.put("instance", path);
+    }
+    problem.putAll(extra);
+    return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(PROBLEM_JSON, Json.write(problem)));
+  }
+
+  public static HttpResponse of(StatusCode status, String detail) {
+    return of(status, detail, null, Map.of());
+  }
+
+  /** Failures thrown while handling a request. */
+  public static ExceptionHandler exceptions(String path) {
+    return ExceptionHandler.newBuilder()
+        .match(ApiException.class, e -> org.apache.pekko.http.javadsl.server.Directives.complete(
+            of(e.status(), e.getMessage(), path, e.extra())))
+        .match(EntityStreamSizeException.class, e -> org.apache.pekko.http.javadsl.server.Directives.complete(
+            of(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + e.limit()
+                + " bytes (regulator.http.max-body)", path, Map.of())))
+        .match(IllegalRequestException.class, e -> org.apache.pekko.http.javadsl.server.Directives.complete(
+            of(e.status(), e.info().summary(), path, Map.of())))
+        .matchAny(e -> {
+          LOG.warn("request {} failed", path, e);
+          return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.INTERNAL_SERVER_ERROR,
+              "the request failed inside Regulator (" + e.getClass().getSimpleName()
+                  + "); see Regulator's log", path, Map.of()));
+        })
+        .build();
+  }
+
+  /** Pekko's rejections (404, 405, 400, 413, …) with the same text, as problems. */
+  public static RejectionHandler rejections(String path) {
+    RejectionHandler oversized = RejectionHandler.newBuilder()
+        .handle(MalformedRequestContentRejection.class, rejection -> {
+          if (rejection.getCause() instanceof EntityStreamSizeException e) {
+            return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.PAYLOAD_TOO_LARGE,
+                "the request body is larger than the limit of " + e.limit() + " bytes (regulator.http.max-body)", path,
+                Map.of()));
+          }
+          return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.BAD_REQUEST,
+              "the request body could not be read: " + rejection.message(), path, Map.of()));
+        })
+        .build();
+    return oversized.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
+      if (response.entity().getContentType().mediaType().equals(PROBLEM_JSON.mediaType())) {
+        return response;
+      }
+      String text = response.entity() instanceof HttpEntity.Strict strict ? strict.getData().utf8String().trim()
+          : response.status().reason();
+      if (text.isEmpty()) {
+        text = response.status().reason();
+      }
+      return of(response.status(), text, path, Map.of()).withHeaders(response.getHeaders());
+    });
+  }
+}
