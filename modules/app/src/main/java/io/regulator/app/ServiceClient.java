@@ -214,9 +214,10 @@ final class ServiceClient {
           + detail.map(d -> " (" + d + ")").orElse("") + "; this needs the admin token ("
           + ApiToken.whereToLook(settings) + ")");
     }
+    // The service's detail says which token it wants; without one, say it here.
     return new ControlFailure("the service refused the token read from " + t.source() + " (" + r.status()
-        + detail.map(d -> ": " + d).orElse("") + "); use the token the service was started with"
-        + " (regulator.http.token or $" + ApiToken.ENV + ", else " + ApiToken.tokenFile(settings) + ")");
+        + detail.map(d -> ": " + d + ")").orElse("); use the token the service was started with"
+        + " (regulator.http.token or $" + ApiToken.ENV + ", else " + ApiToken.tokenFile(settings) + ")"));
   }
 
   private HttpURLConnection open(String path, Duration connect, Duration read)

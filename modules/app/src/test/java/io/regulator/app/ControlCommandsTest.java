@@ -76,8 +76,11 @@ class ControlCommandsTest {
   }
 
   @Test
-  void restartPostsWithTheAdminTokenAndPrintsTheNewStateAndPid() throws Exception {
+  void restartPostsWithTheAdminTokenAndPrintsTheNewProcessNotTheOneStopping() throws Exception {
+    // The service answers once the supervisor took the command, while the old process still stops.
     service.answer("POST /api/v1/components/web/restart", 200,
+        "{\"name\":\"web\",\"state\":\"STOPPING\",\"pid\":4242,\"ready\":false}");
+    service.answer("GET /api/v1/components/web", 200,
         "{\"name\":\"web\",\"state\":\"STARTING\",\"pid\":4243,\"ready\":false}");
     service.answer("POST /api/v1/components/web/stop", 200, "{\"name\":\"web\",\"state\":\"STOPPED\",\"pid\":null}");
 
@@ -85,7 +88,7 @@ class ControlCommandsTest {
     Run stop = run("stop", "web");
 
     assertThat(restart.code).isZero();
-    assertThat(restart.out).isEqualTo("restarted web: STARTING, pid 4243\n");
+    assertThat(restart.out).isEqualTo("restarted web: STARTING, pid 4243 (was 4242)\n");
     assertThat(stop.out).isEqualTo("stopped web: STOPPED\n");
     assertThat(service.requests).first().satisfies(req -> {
       assertThat(req.authorization()).isEqualTo("Bearer file-token");
