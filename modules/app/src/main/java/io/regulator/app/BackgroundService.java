@@ -58,7 +58,7 @@ final class BackgroundService {
       }
       deleteQuietly(pidFile);
       err.println("regulator: removed the stale pid file " + pidFile + " (pid " + recorded.getAsLong()
-          + " is not running)");
+          + " no longer runs Regulator)");
     }
     if (client.probe("/ready", Duration.ofMillis(500)).isPresent()) {
       throw new ControlFailure("not started: something already answers at " + client.baseUrl()
@@ -123,7 +123,7 @@ final class BackgroundService {
             + " to its pid)");
       }
       out.println("not running" + (recorded.isPresent()
-          ? " (removed the stale pid file " + pidFile + ": pid " + recorded.getAsLong() + " is gone)"
+          ? " (removed the stale pid file " + pidFile + ": pid " + recorded.getAsLong() + " no longer runs Regulator)"
           : " (no pid file " + pidFile + ")"));
       return 0;
     }
@@ -158,13 +158,17 @@ final class BackgroundService {
     }
   }
 
-  /** Alive and running Regulator, or the launcher script that is about to exec it. */
+  /**
+   * Alive and running the service ({@code run}), in Regulator's JVM or still in the launcher script
+   * that is about to exec it. A pid reused by anything else after a crash or a reboot is not it.
+   */
   static boolean isRegulator(long pid) {
     if (!alive(pid)) {
       return false;
     }
     Optional<String> commandLine = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine());
-    return commandLine.map(c -> c.contains(MAIN_CLASS) || c.contains("bin/regulator")).orElse(true);
+    return commandLine.map(c -> (c.contains(MAIN_CLASS) || c.contains("bin/regulator")) && c.contains(" run "))
+        .orElse(true);
   }
 
   /** A zombie (exited, not yet reaped by its parent) is not alive. */

@@ -53,7 +53,7 @@ final class CheckCommand implements Callable<Integer> {
     return verdict.exitCode();
   }
 
-  /** UP → OK, DEGRADED → WARNING, DOWN → CRITICAL, anything else → UNKNOWN; with the components that are not ready. */
+  /** UP → OK, DEGRADED → WARNING, DOWN → CRITICAL, anything else → UNKNOWN; naming what is not ready. */
   static Verdict verdict(Json status) {
     String state = status.get("state").text("");
     int code = switch (state) {

@@ -60,7 +60,7 @@ final class ComponentLogs {
     return all.subList(Math.max(0, all.size() - n), all.size());
   }
 
-  /** The last {@code n} lines of one component: its current file up to {@code end}, then the rotated ones while fewer than n. */
+  /** The last {@code n} lines of one component: its file up to {@code end}, then rotated ones while fewer than n. */
   static List<Line> last(Path logDir, String component, int n, long end) throws IOException {
     Deque<String> lines = new ArrayDeque<>();
     Path current = file(logDir, component);
@@ -188,7 +188,10 @@ final class ComponentLogs {
     }
   }
 
-  /** One followed file: an open channel (which keeps reading a file renamed by rotation), its position, the partial last line. */
+  /**
+   * One followed file: an open channel (which keeps reading the file when rotation renames it),
+   * its position, and the last line while it is incomplete.
+   */
   private static final class Tail {
 
     final String component;

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "reload", mixinStandardHelpOptions = true,
     description = {"Make the running service read its config file again.",
         "Added components start, removed ones stop, changed ones restart, the others keep running. An invalid"
-        + " config changes nothing: every problem is printed.", "Only components, groups and defaults are reloaded; http, journal, data-dir, log-dir and"
-        + " alerts need a restart of Regulator."})
+        + " config changes nothing: every problem is printed.",
+        "Only components, groups and defaults are reloaded; http, journal, data-dir, log-dir and alerts need a"
+        + " restart of Regulator."})
 final class ReloadCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;

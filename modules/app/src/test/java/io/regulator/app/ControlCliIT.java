@@ -179,7 +179,8 @@ class ControlCliIT {
     url = "http://127.0.0.1:" + HttpCalls.freePort();
     config = Files.writeString(tmp.resolve("regulator.conf"), "regulator {\n data-dir = \"" + tmp.resolve("data")
         + "\"\n log-dir = \"" + tmp.resolve("logs") + "\"\n http.port = " + url.substring(url.lastIndexOf(':') + 1)
-        + "\n components { web { command = [\"" + RegulatorProcess.COMPONENT + "\", \"" + mark + "\"], restrat = always } }\n}\n");
+        + "\n components { web { command = [\"" + RegulatorProcess.COMPONENT + "\", \"" + mark
+        + "\"], restrat = always } }\n}\n");
 
     RegulatorProcess.Result started = cli("start");
 

@@ -121,10 +121,7 @@ class ControlCommandsTest {
 
   @Test
   void aServiceThatIsNotRunningIsOneLineForEveryCommandAndCriticalForCheck() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
+    int closed = closedPort();
     String line = "regulator: the service is not running at http://127.0.0.1:" + closed
         + " (start it with bin/regulator start)\n";
 
@@ -136,6 +133,26 @@ class ControlCommandsTest {
     Run check = runOn(closed, "check");
     assertThat(check.code).isEqualTo(2);
     assertThat(check.out).isEqualTo("REGULATOR CRITICAL - " + line.substring("regulator: ".length()));
+  }
+
+  @Test
+  void stopNeverSignalsAPidThatNoLongerRunsRegulatorAndRemovesTheStalePidFile() throws Exception {
+    Process stranger = new ProcessBuilder("sleep", "60").start(); // the pid, reused after a crash or reboot
+    try {
+      Path pidFile = dataDir.resolve("regulator.pid");
+      Files.writeString(pidFile, stranger.pid() + "\n");
+
+      Run r = runOn(closedPort(), "stop");
+
+      assertThat(r.code).isZero();
+      assertThat(r.out).isEqualTo("not running (removed the stale pid file " + pidFile + ": pid " + stranger.pid()
+          + " no longer runs Regulator)\n");
+      assertThat(pidFile).doesNotExist();
+      assertThat(stranger.isAlive()).isTrue();
+      assertThat(runOn(closedPort(), "stop").out).isEqualTo("not running (no pid file " + pidFile + ")\n");
+    } finally {
+      stranger.destroyForcibly();
+    }
   }
 
   @Test
@@ -166,7 +183,8 @@ class ControlCommandsTest {
     Run missingFor = run("silence", "web");
 
     assertThat(created.out).isEqualTo("silenced web until 2026-11-24T10:45:30Z (id s1): deploy\n");
-    assertThat(service.requests.get(0).body()).isEqualTo("{\"component\":\"web\",\"duration\":\"30m\",\"reason\":\"deploy\"}");
+    assertThat(service.requests.get(0).body())
+        .isEqualTo("{\"component\":\"web\",\"duration\":\"30m\",\"reason\":\"deploy\"}");
     assertThat(listed.out).isEqualTo("""
         ID  COMPONENT  FROM                  UNTIL                 REASON
         s1  web        2026-11-24T10:15:30Z  2026-11-24T10:45:30Z  deploy
@@ -233,6 +251,13 @@ class ControlCommandsTest {
   }
 
   private record Run(int code, String out, String err) {}
+
+  /** A loopback port nothing listens on. */
+  private static int closedPort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
 
   private Run run(String... args) throws Exception {
     return runOn(service.port(), args);
