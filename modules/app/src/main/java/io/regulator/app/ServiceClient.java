@@ -1,5 +1,6 @@
 package io.regulator.app;
 
+import io.regulator.http.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -236,7 +237,7 @@ final class ServiceClient {
   /** Trusts the certificates of the keystore the service serves with (a self-signed one included). */
   private SSLContext tls() throws IOException, GeneralSecurityException {
     if (tls == null) {
-      ServiceSettings.Tls conf = settings.tls().orElseThrow();
+      HttpSettings.Tls conf = settings.tls().orElseThrow();
       KeyStore store = KeyStore.getInstance(conf.type());
       try (InputStream in = java.nio.file.Files.newInputStream(conf.keystore())) {
         store.load(in, conf.password().toCharArray());

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import io.regulator.http.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -26,24 +27,10 @@ import java.util.regex.Pattern;
  * validated as a whole and without the other libraries' defaults: Pekko's alone take a tenth of a
  * second to parse, and {@code bin/regulator status} must answer within half a second.
  *
- * @param tls present when the service speaks HTTPS
- * @param token the configured admin token ({@code regulator.http.token})
- * @param readToken the configured read-only token ({@code regulator.http.read-token})
+ * @param http the {@code regulator.http} block, read as the service reads it
  * @param components the configured component names, sorted
  */
-record ServiceSettings(
-    Path configFile,
-    Path dataDir,
-    Path logDir,
-    String host,
-    int port,
-    Optional<Tls> tls,
-    Optional<String> token,
-    Optional<String> readToken,
-    List<String> components) {
-
-  /** The keystore the service serves HTTPS with; the CLI trusts the certificates in it. */
-  record Tls(Path keystore, String password, String type) {}
+record ServiceSettings(Path configFile, Path dataDir, Path logDir, HttpSettings http, List<String> components) {
 
   /** A {@code reference.conf} that sets keys under {@code regulator}: one of Regulator's own modules'. */
   private static final Pattern DEFINES_REGULATOR = Pattern.compile("(?m)^regulator\\s*[{.]");
@@ -65,21 +52,38 @@ record ServiceSettings(
   /** From a resolved config that holds the defaults. */
   static ServiceSettings from(Config config, Path file, Path home) {
     Config r = config.getConfig("regulator");
-    Config http = r.getConfig("http");
-    Optional<Tls> tls = nonBlank(http, "tls.keystore").map(keystore -> new Tls(
-        home.resolve(keystore).normalize(),
-        nonBlank(http, "tls.password").orElse(""),
-        nonBlank(http, "tls.type").orElse(keystore.toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12")));
     List<String> components = new ArrayList<>(r.hasPath("components") ? r.getObject("components").keySet() : List.of());
     components.sort(null);
     return new ServiceSettings(file, home.resolve(r.getString("data-dir")).normalize(),
-        home.resolve(r.getString("log-dir")).normalize(), http.getString("host"), http.getInt("port"), tls,
-        nonBlank(http, "token"), nonBlank(http, "read-token"), List.copyOf(components));
+        home.resolve(r.getString("log-dir")).normalize(), HttpSettings.from(r, home), List.copyOf(components));
+  }
+
+  String host() {
+    return http.host();
+  }
+
+  int port() {
+    return http.port();
+  }
+
+  /** Present when the service speaks HTTPS; the command line trusts the certificates in its keystore. */
+  Optional<HttpSettings.Tls> tls() {
+    return http.tls();
+  }
+
+  /** The configured admin token ({@code regulator.http.token}). */
+  Optional<String> token() {
+    return http.token();
+  }
+
+  /** The configured read-only token ({@code regulator.http.read-token}). */
+  Optional<String> readToken() {
+    return http.readToken();
   }
 
   /** Where to reach the service: {@code http(s)://host:port}, a wildcard bind address as loopback. */
   String baseUrl() {
-    String h = host;
+    String h = host();
     if (h.equals("0.0.0.0") || h.isEmpty()) {
       h = "127.0.0.1";
     } else if (h.equals("::") || h.equals("[::]")) {
@@ -87,7 +91,7 @@ record ServiceSettings(
     } else if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
       h = "[" + h + "]";
     }
-    return (tls.isPresent() ? "https" : "http") + "://" + h + ":" + port;
+    return (tls().isPresent() ? "https" : "http") + "://" + h + ":" + port();
   }
 
   /** The defaults of Regulator's modules: every {@code reference.conf} that sets keys under {@code regulator}. */
@@ -110,9 +114,5 @@ record ServiceSettings(
       throw new ConfigException.IO(null, "cannot read Regulator's defaults (reference.conf): " + e.getMessage(), e);
     }
     return defaults;
-  }
-
-  private static Optional<String> nonBlank(Config c, String key) {
-    return c.hasPath(key) && !c.getString(key).isBlank() ? Optional.of(c.getString(key)) : Optional.empty();
   }
 }
