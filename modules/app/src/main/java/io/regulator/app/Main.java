@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Keeps a fleet of long-running services alive: supervision, health, journal, alerts.",
-    subcommands = {RunCommand.class, ValidateCommand.class, EventsCommand.class, IncidentsCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class, StatusCommand.class,
+        CheckCommand.class, LogsCommand.class, SilenceCommand.class, ReloadCommand.class, ValidateCommand.class,
+        EventsCommand.class, IncidentsCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -177,6 +177,9 @@ final class RunCommand implements Callable<Integer> {
       command.commandLine().getOut().flush();
       return true;
     } catch (Exception e) {
+      if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
+        return true; // asked to stop (a signal) while binding: that stop goes on as usual
+      }
       Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
       command.commandLine().getErr().println("regulator: stopping: cannot serve the API on " + http.host() + ":"
           + http.port() + ": " + cause.getMessage() + "; free the port or set regulator.http.port");

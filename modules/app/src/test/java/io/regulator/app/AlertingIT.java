@@ -67,7 +67,7 @@ class AlertingIT {
           defaults { ready-after = 300ms }
           components {
             crashloop {
-              command = ["%s", "%s-crashloop"], restart = always, env { LIFETIME = "0.2" }
+              command = ["%s", "%s-crashloop"], restart = always, env { LIFETIME = "0.2" }, ready-after = 3s
               backoff { min = 400ms, max = 400ms, random-factor = 0 }, intensity { max-restarts = 1000, within = 60s }
             }
             database {

@@ -33,7 +33,7 @@ final class HttpStatus {
   static void main(String[] args) throws Exception {
     int components = intArg(args, "--components", 10);
     int seconds = intArg(args, "--duration", 15);
-    int connections = intArg(args, "--connections", 32);
+    int connections = intArg(args, "--connections", 8);
     int threads = intArg(args, "--threads", 2);
     int runs = intArg(args, "--runs", 20);
     Path home = Path.of(System.getProperty("regulator.home", ".")).toAbsolutePath();

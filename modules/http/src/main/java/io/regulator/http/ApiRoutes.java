@@ -129,8 +129,7 @@ public final class ApiRoutes {
 
   private Route reads() {
     return concat(
-        path("status", () -> completeWithFuture(statuses.statuses().thenApply(list ->
-            Json.ok(Views.status(list, services.fleet().get(), Instant.now()))))),
+        path("status", () -> completeWithFuture(statuses.statuses().thenApply(this::statusResponse))),
         pathPrefix("components", () -> concat(
             pathEnd(() -> completeWithFuture(statuses.statuses().thenApply(list ->
                 Json.ok(list.stream().map(this::view).toList())))),
@@ -147,6 +146,23 @@ public final class ApiRoutes {
         path("report", () -> parameterMap(params -> completeWithFuture(report(params)))),
         path("alerts", () -> completeWithFuture(alerts())),
         path("silences", () -> completeWithFuture(silences().thenApply(Json::ok))));
+  }
+
+  private record RenderedStatus(List<ComponentStatus> statuses, FleetSpec fleet, HttpResponse response) {}
+
+  private final java.util.concurrent.atomic.AtomicReference<RenderedStatus> renderedStatus =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** The status body is rendered once per answer of the supervision tree and shared by every request until the next. */
+  private HttpResponse statusResponse(List<ComponentStatus> list) {
+    FleetSpec fleet = services.fleet().get();
+    RenderedStatus last = renderedStatus.get();
+    if (last != null && last.statuses() == list && last.fleet() == fleet) {
+      return last.response();
+    }
+    HttpResponse response = Json.ok(Views.status(list, fleet, Instant.now()));
+    renderedStatus.set(new RenderedStatus(list, fleet, response));
+    return response;
   }
 
   private Map<String, Object> view(ComponentStatus s) {

@@ -190,13 +190,18 @@ public final class RegulatorMetrics implements AutoCloseable {
   }
 
   /** Counts one request the API answered. */
+  private final java.util.concurrent.ConcurrentMap<String, Counter> requestCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public void countRequest(String method, int status) {
     if (closed.get()) {
       return;
     }
-    Counter.builder(HTTP_REQUESTS).tags("method", method, "status", Integer.toString(status))
+    // Looked up once per method and status: the registry's own lookup is too slow for every request.
+    requestCounters.computeIfAbsent(method + ' ' + status, key -> Counter.builder(HTTP_REQUESTS)
+        .tags("method", method, "status", Integer.toString(status))
         .description("HTTP requests the API answered, by method and status code")
-        .register(registry).increment();
+        .register(registry)).increment();
   }
 
   /** The last sampled resources of the component's process tree; empty while no process runs. */
