@@ -35,7 +35,7 @@ final class EventsCommand implements Callable<Integer> {
 
   @Option(names = "--kind", paramLabel = "KIND[,KIND]",
       description = "only these kinds: state, start, exit, probe, circuit, restart, group, critical, orphan,"
-          + " lifecycle, failure (or type names such as StateChanged)")
+          + " lifecycle, audit, failure (or type names such as StateChanged)")
   String kind;
 
   @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "only the last N events")

@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -28,7 +29,6 @@ import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
@@ -101,8 +101,8 @@ public final class ApiServer {
       String path = request.getUri().path();
       return handleExceptions(Problems.exceptions(path), () ->
           handleRejections(Problems.rejections(path), () ->
-              counted(request, () -> extractClientIP(ip -> {
-                String address = address(ip);
+              counted(request, () -> {
+                String address = address(request);
                 long retryAfter = limiter.acquire(address);
                 if (retryAfter > 0) {
                   return complete(Problems.of(StatusCodes.TOO_MANY_REQUESTS, "more than "
@@ -115,7 +115,7 @@ public final class ApiServer {
                   Route inner = routes.route(caller, readsOpen());
                   return isMutating(request) ? audited(request, caller, () -> inner) : inner;
                 });
-              }))));
+              })));
     });
   }
 
@@ -174,8 +174,13 @@ public final class ApiServer {
         && !request.method().equals(HttpMethods.OPTIONS);
   }
 
-  private static String address(RemoteAddress ip) {
-    return ip.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
+  /**
+   * The address of the connection itself. Never a forwarding header (X-Forwarded-For, X-Real-IP):
+   * any client can write those, and the rate limit and the audit must not be fooled by them.
+   */
+  private static String address(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress)
+        .map(InetAddress::getHostAddress).orElse("unknown");
   }
 
   static SSLContext sslContext(HttpSettings.Tls tls) {

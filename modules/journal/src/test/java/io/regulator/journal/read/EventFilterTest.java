@@ -44,7 +44,7 @@ class EventFilterTest {
     assertThatThrownBy(() -> EventFilter.parseKinds("exits,crash"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown event kind 'crash': use one of state, start, exit, probe, circuit, restart, group,"
-            + " critical, orphan, lifecycle, failure (or the type name, e.g. StateChanged)");
+            + " critical, orphan, lifecycle, audit, failure (or the type name, e.g. StateChanged)");
   }
 
   @Test
