@@ -117,7 +117,10 @@ class HttpSecurityIT {
           """.formatted(tmp, tmp, taken.getLocalPort(), RegulatorProcess.COMPONENT));
       RegulatorProcess.Result run = RegulatorProcess.exec("run", "-c", config.toString());
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.output()).contains("cannot serve the API").contains(String.valueOf(taken.getLocalPort()));
+      assertThat(run.output()).contains("not started").contains("cannot serve the API")
+          .contains(String.valueOf(taken.getLocalPort()));
+      // found out before any component started, and no stack trace
+      assertThat(run.output()).doesNotContain("started pid").doesNotContain("Exception");
     }
   }
 

@@ -88,5 +88,16 @@ public final class Api {
   public static void check(HttpSettings settings) {
     ApiServer.check(settings);
     settings.tls().ifPresent(ApiServer::sslContext);
+    if (settings.port() != 0) {
+      // Found out before any component starts, rather than after (the bind itself comes later).
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new java.net.InetSocketAddress(settings.host(), settings.port()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot serve the API on " + settings.host() + ":" + settings.port() + ": "
+            + e.getMessage() + "; free the port (another Regulator? `bin/regulator status`) or set"
+            + " regulator.http.port");
+      }
+    }
   }
 }

@@ -405,6 +405,13 @@ public final class ApiRoutes {
       throw ApiException.badRequest("the config has " + problems.size() + " problem(s); nothing was changed",
           problems);
     }
+    FleetSpec current = services.fleet().get();
+    if (!next.settings().node().equals(current.settings().node())
+        || !next.settings().dataDir().equals(current.settings().dataDir())
+        || !next.settings().logDir().equals(current.settings().logDir())) {
+      throw ApiException.badRequest("node, data-dir and log-dir cannot change by a reload (they name this host's"
+          + " history and files): restart Regulator for them; nothing was changed", List.of());
+    }
     Duration timeout = settings.askTimeout().plus(Duration.ofMinutes(2));
     return reload.apply(next, timeout).thenApply(changes -> {
       services.fleet().set(next);
