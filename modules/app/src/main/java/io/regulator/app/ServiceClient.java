@@ -193,7 +193,8 @@ final class ServiceClient {
       String after = r.headers().entrySet().stream()
           .filter(e -> "Retry-After".equalsIgnoreCase(e.getKey()) && !e.getValue().isEmpty())
           .map(e -> e.getValue().get(0)).findFirst().orElse("1");
-      return new ControlFailure((detail == null ? "too many requests" : detail) + " (retry in " + after + "s)");
+      // the service's own detail already says when to retry
+      return new ControlFailure(detail != null ? detail : "too many requests; retry in " + after + "s");
     }
     if (detail != null && !detail.isBlank()) {
       return new ControlFailure(detail);

@@ -32,7 +32,7 @@ final class SilenceCommand implements Callable<Integer> {
   @Option(names = "--for", paramLabel = "DURATION", description = "how long, e.g. 30m, 2h (with COMPONENT)")
   String duration;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "why, shown with the silence (with COMPONENT)")
+  @Option(names = "--reason", paramLabel = "TEXT", description = "why, shown with the silence (with COMPONENT; default: who silenced it)")
   String reason;
 
   @ArgGroup(exclusive = true)
@@ -65,7 +65,9 @@ final class SilenceCommand implements Callable<Integer> {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("component", component);
         body.put("duration", duration);
-        body.put("reason", reason);
+        // the alert manager wants a reason; without one, say who silenced it from where
+        body.put("reason", reason != null ? reason
+            : "silenced with bin/regulator silence by " + System.getProperty("user.name", "someone"));
         out.println(created(client.post("/api/v1/silences", Json.object(body), ServiceClient.READ_TIMEOUT)));
       }
       return 0;
