@@ -221,7 +221,10 @@ public final class ApiRoutes {
         Json.ok(events.stream().map(StoredEvent::of).toList()));
   }
 
-  private CompletionStage<HttpResponse> incidents(Map<String, String> params) {
+  /** The window and component of a post-mortem query; {@code end} is {@code until} or now. */
+  private record Window(Optional<Instant> since, Instant end, String component) {}
+
+  private Window window(Map<String, String> params) {
     Instant now = Instant.now();
     Optional<Instant> since = time(params, "since", now);
     Instant end = time(params, "until", now).orElse(now);
@@ -230,25 +233,28 @@ public final class ApiRoutes {
     if (component != null) {
       known(component);
     }
+    return new Window(since, end, component);
+  }
+
+  private CompletionStage<HttpResponse> incidents(Map<String, String> params) {
+    Window w = window(params);
     FleetSpec fleet = services.fleet().get();
-    return services.journal().events(EventFilter.all().until(end)).thenApply(events -> {
-      List<Incident> incidents = Incidents.within(Incidents.of(events, fleet.graph()), since.orElse(Instant.MIN), end);
-      if (component != null) {
-        incidents = Incidents.affecting(incidents, component);
+    // the whole history up to the end: an incident may have begun before `since`
+    return services.journal().events(EventFilter.all().until(w.end())).thenApply(events -> {
+      List<Incident> incidents = Incidents.within(Incidents.of(events, fleet.graph()),
+          w.since().orElse(Instant.MIN), w.end());
+      if (w.component() != null) {
+        incidents = Incidents.affecting(incidents, w.component());
       }
-      return Json.ok(incidents.stream().map(i -> IncidentsView.json(i, end)).toList());
+      return Json.ok(incidents.stream().map(i -> IncidentsView.json(i, w.end())).toList());
     });
   }
 
   private CompletionStage<HttpResponse> report(Map<String, String> params) {
-    Instant now = Instant.now();
-    Optional<Instant> since = time(params, "since", now);
-    Instant end = time(params, "until", now).orElse(now);
-    window(since, Optional.of(end));
-    String component = params.get("component");
-    if (component != null) {
-      known(component);
-    }
+    Window w = window(params);
+    Optional<Instant> since = w.since();
+    Instant end = w.end();
+    String component = w.component();
     return services.journal().events(EventFilter.all().until(end)).thenApply(events -> {
       Instant start = since.orElse(events.isEmpty() ? end : events.get(0).time());
       Report report = Report.of(events, start.isAfter(end) ? end : start, end);
