@@ -205,7 +205,7 @@ class LauncherIT {
   }
 
   /** Live processes carrying the mark, and everything in their process groups (the grandchildren). */
-  private static List<ProcessHandle> marked(String mark) {
+  static List<ProcessHandle> marked(String mark) {
     List<ProcessHandle> all;
     try (Stream<ProcessHandle> stream = ProcessHandle.allProcesses()) {
       all = stream.filter(p -> alive(p.pid())).toList();
