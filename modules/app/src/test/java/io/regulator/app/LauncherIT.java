@@ -225,7 +225,7 @@ class LauncherIT {
   }
 
   /** The component processes themselves (the script), not their grandchildren. */
-  private static List<ProcessHandle> leaders(String componentMark) {
+  static List<ProcessHandle> leaders(String componentMark) {
     return marked(componentMark).stream().filter(p -> p.info().commandLine().map(c -> c.contains("sup-component.sh"))
         .orElse(false)).toList();
   }

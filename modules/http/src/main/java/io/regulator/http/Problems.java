@@ -52,20 +52,56 @@ public final class Problems {
   /** Failures thrown while handling a request. */
   public static ExceptionHandler exceptions(String path) {
     return ExceptionHandler.newBuilder()
-        .match(ApiException.class, e -> org.apache.pekko.http.javadsl.server.Directives.complete(
-            of(e.status(), e.getMessage(), path, e.extra())))
-        .match(EntityStreamSizeException.class, e -> org.apache.pekko.http.javadsl.server.Directives.complete(
-            of(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + e.limit()
-                + " bytes (regulator.http.max-body)", path, Map.of())))
-        .match(IllegalRequestException.class, e -> org.apache.pekko.http.javadsl.server.Directives.complete(
-            of(e.status(), e.info().summary(), path, Map.of())))
-        .matchAny(e -> {
-          LOG.warn("request {} failed", path, e);
-          return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.INTERNAL_SERVER_ERROR,
-              "the request failed inside Regulator (" + e.getClass().getSimpleName()
-                  + "); see Regulator's log", path, Map.of()));
-        })
+        .matchAny(e -> org.apache.pekko.http.javadsl.server.Directives.complete(response(e, path)))
         .build();
+  }
+
+  /** The problem for a failure: the ones a client can act on by name, anything else a 500 that points to the log. */
+  static HttpResponse response(Throwable failure, String path) {
+    Throwable e = failure;
+    while ((e instanceof java.util.concurrent.CompletionException
+        || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof ApiException api) {
+      return of(api.status(), api.getMessage(), path, api.extra());
+    }
+    if (e instanceof EntityStreamSizeException size) {
+      return of(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + size.limit()
+          + " bytes (regulator.http.max-body)", path, Map.of());
+    }
+    if (e instanceof IllegalRequestException bad) {
+      return of(bad.status(), bad.info().summary(), path, Map.of());
+    }
+    if (e instanceof java.util.concurrent.TimeoutException) {
+      return of(StatusCodes.SERVICE_UNAVAILABLE, "Regulator did not answer in time (regulator.http.ask-timeout);"
+          + " retry in a moment", path, Map.of());
+    }
+    if (e instanceof java.sql.SQLException || causedBySql(e)) {
+      return of(StatusCodes.SERVICE_UNAVAILABLE, "the journal is not reachable right now (" + rootMessage(e)
+          + "); supervision goes on and events are buffered; retry in a moment", path, Map.of());
+    }
+    LOG.warn("request {} failed", path, e);
+    return of(StatusCodes.INTERNAL_SERVER_ERROR, "the request failed inside Regulator ("
+        + e.getClass().getSimpleName() + "); see Regulator's log", path, Map.of());
+  }
+
+  private static boolean causedBySql(Throwable e) {
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof java.sql.SQLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 
   /** Pekko's rejections (404, 405, 400, 413, …) with the same text, as problems. */

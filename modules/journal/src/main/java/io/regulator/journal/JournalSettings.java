@@ -122,7 +122,7 @@ public record JournalSettings(
    */
   public static String h2Url(Path dataDir) {
     Path file = dataDir.toAbsolutePath().normalize().resolve(H2_FILE);
-    return "jdbc:h2:file:" + file + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE;MAX_LENGTH_INPLACE_LOB=4096";
+    return "jdbc:h2:file:" + file + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE;MAX_LENGTH_INPLACE_LOB=4096;WRITE_DELAY=0";
   }
 
   /** The same settings on another database of the same kind (tests, tools). */
