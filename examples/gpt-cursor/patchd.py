@@ -59,6 +59,7 @@ class Daemon:
         self.beat_every = beat_every
         self.leak_rate = leak_rate
         self.fault = None
+        self.leak_since = 0.0
         self.leaked = []
         self.processed = 0
         self.failed = 0
@@ -81,6 +82,7 @@ class Daemon:
         if fault == "crash":
             sys.exit(1)
         self.fault = fault
+        self.leak_since = time.monotonic()
 
     def check_control(self):
         try:
@@ -97,9 +99,11 @@ class Daemon:
         elif wanted not in ("", "none"):
             self.say(f"ignored control file {self.control}: '{wanted}' is not one of {', '.join(FAULTS)}", err=True)
 
-    def leak_a_little(self, seconds):
+    def leak_a_little(self):
+        now = time.monotonic()
         # Filled, not zeroed, so every page is touched and counts in the resident set.
-        self.leaked.append(b"\x01" * int(self.leak_rate * seconds * 1024 * 1024))
+        self.leaked.append(b"\x01" * int(self.leak_rate * (now - self.leak_since) * 1024 * 1024))
+        self.leak_since = now
 
     # ---- work ----
 
@@ -216,16 +220,13 @@ class Daemon:
 
     def run(self):
         self.say(f"watching {self.pending}, workspace {self.workspace}")
-        last = time.monotonic()
         while not self.stopping.is_set():
             self.check_control()
             if self.fault == "hang":
                 self.stopping.wait()  # nothing at all until a stop signal
                 break
             if self.fault == "leak":
-                now = time.monotonic()
-                self.leak_a_little(now - last)
-                last = now
+                self.leak_a_little()
             work = [] if self.fault == "deadlock-loop" else self.work_files()
             self.believed_depth = len(work)
             if not work:
