@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
@@ -51,6 +51,9 @@ class GptCursorFleetIT {
   private static final Path CONFIG = RegulatorProcess.HOME.resolve("conf").resolve("regulator.conf");
   private static final Path JSON_CONFIG =
       RegulatorProcess.HOME.resolve("examples").resolve("gpt-cursor").resolve("system_monitor_config.json");
+  /** The variables conf/regulator.conf reads; with any of them set, it differs from the JSON on purpose. */
+  private static final Set<String> OVERRIDES = Set.of("REGULATOR_HTTP_PORT", "REGULATOR_DATA_DIR", "REGULATOR_LOG_DIR",
+      "RUNNER_PORT", "SLACK_SERVER_PORT", "TUNNEL_PORT", "TUNNEL_API_PORT", "GPT_CURSOR_STATE_DIR");
 
   private Path tmp;
   private Path state;
@@ -275,11 +278,6 @@ class GptCursorFleetIT {
     assertThat(fromJson.component("tunnel").dependsOn().keySet()).containsExactly("runner", "slack-server");
   }
 
-  /** The variables conf/regulator.conf reads; with any of them set, it differs from the JSON on purpose. */
-  private static final Set<String> OVERRIDES = new TreeSet<>(List.of("REGULATOR_HTTP_PORT", "REGULATOR_DATA_DIR",
-      "REGULATOR_LOG_DIR", "RUNNER_PORT", "SLACK_SERVER_PORT", "TUNNEL_PORT", "TUNNEL_API_PORT",
-      "GPT_CURSOR_STATE_DIR"));
-
   // ---- helpers ----
 
   private JsonNode tunnelApi() throws IOException {
@@ -338,7 +336,7 @@ class GptCursorFleetIT {
   }
 
   private static int[] distinctFreePorts(int count) {
-    Set<Integer> ports = new java.util.LinkedHashSet<>();
+    Set<Integer> ports = new LinkedHashSet<>();
     while (ports.size() < count) {
       ports.add(HttpCalls.freePort());
     }
