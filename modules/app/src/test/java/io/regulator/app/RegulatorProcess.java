@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +44,12 @@ final class RegulatorProcess implements AutoCloseable {
    * {@code logDir} is the config's log-dir, where its events.json is read.
    */
   static RegulatorProcess run(Path config, Path dir, Path logDir) throws IOException {
+    return run(config, dir, logDir, env -> { });
+  }
+
+  /** As {@link #run(Path, Path, Path)}, with the environment it inherits changed by {@code environment}. */
+  static RegulatorProcess run(Path config, Path dir, Path logDir, Consumer<Map<String, String>> environment)
+      throws IOException {
     Path console = Files.createTempFile(dir, "console-", ".txt");
     Path events = logDir.resolve("events.json");
     long skip = 0;
@@ -52,6 +60,7 @@ final class RegulatorProcess implements AutoCloseable {
     }
     ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "run", "-c", config.toString())
         .redirectErrorStream(true).redirectOutput(console.toFile());
+    environment.accept(pb.environment());
     return new RegulatorProcess(pb.start(), console, logDir, skip);
   }
 
