@@ -119,13 +119,16 @@ class ProbeSupervisionTest {
             intensity { max-restarts = 1, within = 60s }
             circuit { cooldown = 30s, max-cooldown = 30s }
             probes.liveness { http { url = "http://127.0.0.1:%d/health" }, period = 200ms, timeout = 150ms,
-                              failure-threshold = 2 }
+                              failure-threshold = 2, initial-delay = 1s }
             fallback = backup
           }
           backup { command = ["$COMPONENT", "$MARK-backup"], ready-after = 0s }
         }
         """.formatted(WEB, port, port))) {
       fleet.awaitState("tunnel", ComponentState.READY, Duration.ofSeconds(10));
+      // the web server is up and answering (a slow start on a loaded machine is not the failure under test)
+      await().atMost(Duration.ofSeconds(10)).until(() -> fleet.statusOf("tunnel").probes().stream()
+          .anyMatch(p -> Boolean.TRUE.equals(p.healthy())));
       long first = fleet.statusOf("tunnel").pid();
       Files.createFile(tmp.resolve("broken"));
 
