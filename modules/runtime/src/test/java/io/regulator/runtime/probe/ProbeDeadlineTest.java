@@ -95,8 +95,9 @@ final class ProbeDeadlineTest {
       }
       for (Timed t : fast) {
         assertThat(t.result().get(5, TimeUnit.SECONDS).healthy()).as(t.name() + ": " + t.result().get()).isTrue();
-        assertThat(t.took()).as(t.name()).isLessThan(Duration.ofMillis(300));
-        assertThat(Duration.ofNanos(t.callNanos())).as(t.name() + " call").isLessThan(Duration.ofMillis(50));
+        // done long before the hanging checks time out: they hold nothing up (the margin is for loaded machines)
+        assertThat(t.took()).as(t.name()).isLessThan(TIMEOUT.dividedBy(2).plusMillis(200));
+        assertThat(Duration.ofNanos(t.callNanos())).as(t.name() + " call").isLessThan(Duration.ofMillis(200));
       }
       Thread.sleep(100);
     }
