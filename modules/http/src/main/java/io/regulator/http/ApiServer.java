@@ -113,7 +113,7 @@ public final class ApiServer {
                 return optionalHeaderValueByName("Authorization", header -> {
                   Caller caller = caller(header, address);
                   Route inner = routes.route(caller, readsOpen());
-                  return isMutating(request) ? audited(request, caller, () -> inner) : inner;
+                  return isMutating(request) && !isHeartbeat(request) ? audited(request, caller, () -> inner) : inner;
                 });
               })));
     });
@@ -167,6 +167,14 @@ public final class ApiServer {
       }
     }
     return HealthEvent.SYSTEM;
+  }
+
+  /**
+   * Heartbeats are telemetry a component pushes every few seconds, not a change someone made:
+   * auditing them would bury the real changes (tens of thousands of entries a day per component).
+   */
+  private static boolean isHeartbeat(HttpRequest request) {
+    return request.getUri().path().endsWith("/heartbeat");
   }
 
   private static boolean isMutating(HttpRequest request) {
