@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,11 @@ final class RegulatorProcess implements AutoCloseable {
    * {@code logDir} is the config's log-dir, where its events.json is read.
    */
   static RegulatorProcess run(Path config, Path dir, Path logDir) throws IOException {
+    return run(config, dir, logDir, Map.of());
+  }
+
+  /** As {@link #run(Path, Path, Path)}, with more environment (e.g. {@code REGULATOR_OPTS} for -D settings). */
+  static RegulatorProcess run(Path config, Path dir, Path logDir, Map<String, String> env) throws IOException {
     Path console = Files.createTempFile(dir, "console-", ".txt");
     Path events = logDir.resolve("events.json");
     long skip = 0;
@@ -52,6 +58,7 @@ final class RegulatorProcess implements AutoCloseable {
     }
     ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "run", "-c", config.toString())
         .redirectErrorStream(true).redirectOutput(console.toFile());
+    pb.environment().putAll(env);
     return new RegulatorProcess(pb.start(), console, logDir, skip);
   }
 
