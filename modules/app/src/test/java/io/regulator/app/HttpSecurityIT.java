@@ -125,9 +125,14 @@ class HttpSecurityIT {
   }
 
   private static SSLContext trusting(Path keystore) throws Exception {
+    return trusting(keystore, "secret123");
+  }
+
+  /** A client context that trusts the certificate in {@code keystore} (PKCS12). */
+  static SSLContext trusting(Path keystore, String password) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, "secret123".toCharArray());
+      store.load(in, password.toCharArray());
     }
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(store);

@@ -47,6 +47,11 @@ final class RegulatorProcess implements AutoCloseable {
     return run(config, dir, logDir, env -> { });
   }
 
+  /** As {@link #run(Path, Path, Path)}, with more environment (e.g. {@code REGULATOR_OPTS} for -D settings). */
+  static RegulatorProcess run(Path config, Path dir, Path logDir, Map<String, String> env) throws IOException {
+    return run(config, dir, logDir, environment -> environment.putAll(env));
+  }
+
   /** As {@link #run(Path, Path, Path)}, with the environment it inherits changed by {@code environment}. */
   static RegulatorProcess run(Path config, Path dir, Path logDir, Consumer<Map<String, String>> environment)
       throws IOException {

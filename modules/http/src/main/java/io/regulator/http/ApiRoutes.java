@@ -71,6 +71,11 @@ public final class ApiRoutes {
   static final int DEFAULT_EVENT_LIMIT = 1000;
   static final int MAX_EVENT_LIMIT = 10_000;
   static final int MAX_BUSINESS_METRICS = 32;
+  /**
+   * The longest silence, counted from now. The alert manager ends a silence with a timer, and timers
+   * reach at most about 248 days; a longer one would stop the alert manager, and with it every alert.
+   */
+  static final Duration MAX_SILENCE = Duration.ofDays(90);
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,63}");
   private static final String DASHBOARD = "io/regulator/http/dashboard";
 
@@ -357,6 +362,10 @@ public final class ApiRoutes {
           throw ApiException.badRequest("metric '" + m.getKey() + "' must be a number, not "
               + m.getValue().getNodeType().name().toLowerCase());
         }
+        if (!Double.isFinite(m.getValue().asDouble())) {
+          throw ApiException.badRequest("metric '" + m.getKey() + "' must be a finite number, not " + m.getValue()
+              + " (too large for a double)");
+        }
         values.put(m.getKey(), m.getValue().asDouble());
       }
     }
@@ -385,10 +394,20 @@ public final class ApiRoutes {
     if (duration.isPresent() == endsAtText.isPresent()) {
       throw ApiException.badRequest("give either 'duration' (e.g. \"30m\") or 'endsAt' (an ISO time)");
     }
-    Instant endsAt = endsAtText.map(t -> instant("endsAt", t, now)).orElseGet(() ->
-        startsAt.orElse(now).plus(duration(duration.get())));
+    Instant latest = now.plus(MAX_SILENCE);
+    Instant endsAt = endsAtText.map(t -> instant("endsAt", t, now)).orElseGet(() -> {
+      Duration d = duration(duration.get());
+      // checked before it is added: a duration of a billion days would overflow the instant
+      if (d.compareTo(Duration.between(startsAt.orElse(now), latest)) > 0) {
+        throw silenceTooLong(duration.get() + startsAt.map(s -> " from " + s).orElse(""));
+      }
+      return startsAt.orElse(now).plus(d);
+    });
     if (!endsAt.isAfter(startsAt.orElse(now))) {
       throw ApiException.badRequest("the silence must end after it starts (endsAt " + endsAt + ")");
+    }
+    if (endsAt.isAfter(latest)) {
+      throw silenceTooLong("until " + endsAt);
     }
     String reason = Json.text(body, "reason").orElse("");
     return AskPattern.<AlertManager.Command, StatusReply<Silence>>ask(services.alerts(),
@@ -399,6 +418,11 @@ public final class ApiRoutes {
           }
           return Json.response(StatusCodes.CREATED, reply.getValue());
         });
+  }
+
+  private static ApiException silenceTooLong(String asked) {
+    return ApiException.badRequest("a silence may end at most " + MAX_SILENCE.toDays() + " days from now, not "
+        + asked + ": set a shorter one and renew it, or remove the component from the config");
   }
 
   private CompletionStage<HttpResponse> reload(Caller caller) {

@@ -34,6 +34,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 /**
  * Binds the API (docs/http-api.md) and puts the cross-cutting rules around every route, outermost
@@ -42,8 +43,13 @@ import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValu
  */
 public final class ApiServer {
 
-  /** Who is calling: the role their token grants (if any), whether they presented a wrong token, from where. */
-  public record Caller(Optional<Role> role, boolean refusedToken, String address) {
+  /**
+   * Who is calling: the role their token grants (if any), whether they presented a wrong token, from where.
+   *
+   * @param foreignHost the name the request was addressed to ({@code Host}), when that is not a name of this
+   *     machine; open reads are not served to it (see {@link LocalNames})
+   */
+  public record Caller(Optional<Role> role, boolean refusedToken, String address, Optional<String> foreignHost) {
 
     public String who() {
       return role.map(r -> r.name().toLowerCase(Locale.ROOT)).orElse(refusedToken ? "bad-token" : "anonymous")
@@ -99,7 +105,8 @@ public final class ApiServer {
   public Route route() {
     return extractRequest(request -> {
       String path = request.getUri().path();
-      return handleExceptions(Problems.exceptions(path), () ->
+      return withRequestTimeoutResponse(Problems::requestTimedOut, () ->
+          handleExceptions(Problems.exceptions(path), () ->
           handleRejections(Problems.rejections(path), () ->
               counted(request, () -> {
                 String address = address(request);
@@ -111,11 +118,15 @@ public final class ApiServer {
                       .addHeader(RetryAfter.create(retryAfter)));
                 }
                 return optionalHeaderValueByName("Authorization", header -> {
-                  Caller caller = caller(header, address);
+                  Caller caller = caller(header, address, LocalNames.foreignHost(request, settings.host()));
                   Route inner = routes.route(caller, readsOpen());
-                  return isMutating(request) && !isHeartbeat(request) ? audited(request, caller, () -> inner) : inner;
+                  // a mutating call that fails (bad body, unknown path) is audited too: inside the audit,
+                  // its failure becomes the answer the audit records
+                  return isMutating(request) && !isHeartbeat(request) ? audited(request, caller, () ->
+                      handleExceptions(Problems.exceptions(path), () ->
+                          handleRejections(Problems.rejections(path), () -> inner))) : inner;
                 });
-              })));
+              }))));
     });
   }
 
@@ -124,16 +135,16 @@ public final class ApiServer {
     return settings.loopback() && !tokens.hasReadToken();
   }
 
-  private Caller caller(Optional<String> header, String address) {
-    if (header.isEmpty()) {
-      return new Caller(Optional.empty(), false, address);
+  private Caller caller(Optional<String> header, String address, Optional<String> foreignHost) {
+    if (header.isEmpty() || header.get().isBlank()) {
+      return new Caller(Optional.empty(), false, address, foreignHost);
     }
     String value = header.get().trim();
     if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return new Caller(Optional.empty(), true, address);
+      return new Caller(Optional.empty(), true, address, foreignHost);
     }
     Optional<Role> role = tokens.roleOf(value.substring(7).trim());
-    return new Caller(role, role.isEmpty(), address);
+    return new Caller(role, role.isEmpty(), address, foreignHost);
   }
 
   private Route counted(HttpRequest request, Supplier<Route> inner) {
@@ -143,7 +154,7 @@ public final class ApiServer {
     }, inner);
   }
 
-  /** Every mutating call, allowed or not, becomes an {@link HealthEvent.Audit} in the journal. */
+  /** Every mutating call, allowed, refused or failed, becomes an {@link HealthEvent.Audit} in the journal. */
   private Route audited(HttpRequest request, Caller caller, Supplier<Route> inner) {
     String action = request.method().value() + " " + request.getUri().path();
     String target = targetOf(request.getUri().path());
@@ -214,7 +225,17 @@ public final class ApiServer {
           + " (regulator.http.token, or the data dir's " + AccessTokens.FILE + ") or the read token", path,
           java.util.Map.of()));
     }
-    if (needed == Role.READ && (readsOpen || caller.role().isPresent())) {
+    if (needed == Role.READ && caller.role().isPresent()) {
+      return Optional.empty();
+    }
+    if (needed == Role.READ && readsOpen && caller.foreignHost().isPresent()) {
+      return Optional.of(Problems.of(StatusCodes.FORBIDDEN, "this request was addressed to '"
+          + caller.foreignHost().get() + "', not to this machine: reads without a token are served only to"
+          + " requests addressed to localhost, 127.0.0.1 or ::1 (a web page that points its own name at this"
+          + " machine must not read the API); use one of those names, or send the read or the admin token", path,
+          java.util.Map.of()));
+    }
+    if (needed == Role.READ && readsOpen) {
       return Optional.empty();
     }
     if (needed == Role.ADMIN && caller.role().filter(r -> r == Role.ADMIN).isPresent()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -20,6 +21,9 @@ public final class Json {
       .registerModule(new Jdk8Module())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+  private static final Pattern PARSER_SETTING =
+      Pattern.compile("\\s*[:;,]?\\s*(?:enable|from|using) `[^`]*`(?: to allow)?");
 
   private Json() {}
 
@@ -53,7 +57,7 @@ public final class Json {
     try {
       node = MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage()
+      throw ApiException.badRequest("the body is not valid JSON: " + withoutParserInternals(e.getOriginalMessage())
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
               + e.getLocation().getColumnNr()));
     }
@@ -62,6 +66,17 @@ public final class Json {
           : node.getNodeType().name().toLowerCase()));
     }
     return node;
+  }
+
+  /**
+   * The parser's message without the names of its own settings ("enable `JsonReadFeature.X` to allow",
+   * "from `StreamReadConstraints.getMaxNestingDepth()`"): a caller can do nothing with them.
+   */
+  static String withoutParserInternals(String message) {
+    if (message == null) {
+      return "";
+    }
+    return PARSER_SETTING.matcher(message).replaceAll("").trim();
   }
 
   /** A text field of a body, if present; a value of another type is a 400 naming the field. */

@@ -6,6 +6,7 @@ import org.apache.pekko.http.ParsingErrorHandler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.scaladsl.model.ErrorInfo;
 import org.apache.pekko.http.scaladsl.model.StatusCode;
+import org.apache.pekko.http.scaladsl.model.StatusCodes;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 
 /**
@@ -17,7 +18,11 @@ public final class ParsingProblems extends ParsingErrorHandler {
 
   @Override
   public HttpResponse handle(StatusCode status, ErrorInfo error, LoggingAdapter log, ServerSettings settings) {
-    log.debug("refused a malformed request: {}", error.formatPretty());
-    return Problems.of(status, "malformed request: " + error.summary(), null, Map.of());
+    // the summary only: the details may quote a header's value, and a header may hold a token
+    log.debug("refused a malformed request: {}", error.summary());
+    // too many header fields are as much "too large" as one that is too long
+    StatusCode answer = error.summary().contains("more than the configured limit") && error.summary().contains("headers")
+        ? StatusCodes.RequestHeaderFieldsTooLarge() : status;
+    return Problems.of(answer, "malformed request: " + error.summary(), null, Map.of());
   }
 }

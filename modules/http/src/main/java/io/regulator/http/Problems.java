@@ -2,10 +2,15 @@ package io.regulator.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -18,6 +23,8 @@ import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+
 /**
  * Every error the API gives is an RFC 9457 problem ({@code application/problem+json}): a title, the
  * status, a one-line detail and the path, never a stack trace. Rejections of Pekko's own routing
@@ -29,6 +36,8 @@ public final class Problems {
       MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
 
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  /** The default handler's detail for an unknown path, which does not say which path. */
+  private static final String PEKKO_NOT_FOUND = "The requested resource could not be found.";
 
   private Problems() {}
 
@@ -51,18 +60,12 @@ public final class Problems {
 
   /** Failures thrown while handling a request. */
   public static ExceptionHandler exceptions(String path) {
-    return ExceptionHandler.newBuilder()
-        .matchAny(e -> org.apache.pekko.http.javadsl.server.Directives.complete(response(e, path)))
-        .build();
+    return ExceptionHandler.newBuilder().matchAny(e -> complete(failure(path, e))).build();
   }
 
-  /** The problem for a failure: the ones a client can act on by name, anything else a 500 that points to the log. */
-  static HttpResponse response(Throwable failure, String path) {
-    Throwable e = failure;
-    while ((e instanceof java.util.concurrent.CompletionException
-        || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
+  /** The problem for a failure: the refusals the API words itself, else one line without Regulator's internals. */
+  static HttpResponse failure(String path, Throwable thrown) {
+    Throwable e = unwrapped(thrown);
     if (e instanceof ApiException api) {
       return of(api.status(), api.getMessage(), path, api.extra());
     }
@@ -70,20 +73,40 @@ public final class Problems {
       return of(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + size.limit()
           + " bytes (regulator.http.max-body)", path, Map.of());
     }
-    if (e instanceof IllegalRequestException bad) {
-      return of(bad.status(), bad.info().summary(), path, Map.of());
-    }
-    if (e instanceof java.util.concurrent.TimeoutException) {
-      return of(StatusCodes.SERVICE_UNAVAILABLE, "Regulator did not answer in time (regulator.http.ask-timeout);"
-          + " retry in a moment", path, Map.of());
+    if (e instanceof IllegalRequestException illegal) {
+      return of(illegal.status(), illegal.info().summary(), path, Map.of());
     }
     if (e instanceof java.sql.SQLException || causedBySql(e)) {
+      // the store is down or still locked after a crash: supervision goes on, the writer buffers
       return of(StatusCodes.SERVICE_UNAVAILABLE, "the journal is not reachable right now (" + rootMessage(e)
           + "); supervision goes on and events are buffered; retry in a moment", path, Map.of());
     }
+    if (e instanceof TimeoutException) {
+      // an actor that did not answer in time: a stack trace would say no more than this line
+      LOG.warn("request {} got no answer in time: {}", path, e.getMessage());
+      return of(StatusCodes.SERVICE_UNAVAILABLE, "a part of Regulator did not answer within regulator.http.ask-timeout"
+          + " (it is busy or stuck); try again, and see Regulator's log if this goes on", path, Map.of());
+    }
+    // logged in full for whoever maintains Regulator; the caller gets the time to find it by
     LOG.warn("request {} failed", path, e);
-    return of(StatusCodes.INTERNAL_SERVER_ERROR, "the request failed inside Regulator ("
-        + e.getClass().getSimpleName() + "); see Regulator's log", path, Map.of());
+    return of(StatusCodes.INTERNAL_SERVER_ERROR, "the request failed inside Regulator at " + Instant.now()
+        + "; Regulator's log (regulator.log) has the details", path, Map.of());
+  }
+
+  /** A failure of a future arrives wrapped. */
+  private static Throwable unwrapped(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The answer when a route has not completed within {@code pekko.http.server.request-timeout}. */
+  static HttpResponse requestTimedOut(HttpRequest request) {
+    return of(StatusCodes.SERVICE_UNAVAILABLE, "no answer within pekko.http.server.request-timeout: Regulator is busy,"
+        + " or a part of it is stuck; try again, and see Regulator's log if this goes on", request.getUri().path(),
+        Map.of());
   }
 
   private static boolean causedBySql(Throwable e) {
@@ -109,11 +132,11 @@ public final class Problems {
     RejectionHandler oversized = RejectionHandler.newBuilder()
         .handle(MalformedRequestContentRejection.class, rejection -> {
           if (rejection.getCause() instanceof EntityStreamSizeException e) {
-            return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.PAYLOAD_TOO_LARGE,
+            return complete(of(StatusCodes.PAYLOAD_TOO_LARGE,
                 "the request body is larger than the limit of " + e.limit() + " bytes (regulator.http.max-body)", path,
                 Map.of()));
           }
-          return org.apache.pekko.http.javadsl.server.Directives.complete(of(StatusCodes.BAD_REQUEST,
+          return complete(of(StatusCodes.BAD_REQUEST,
               "the request body could not be read: " + rejection.message(), path, Map.of()));
         })
         .build();
@@ -125,6 +148,9 @@ public final class Problems {
           : response.status().reason();
       if (text.isEmpty()) {
         text = response.status().reason();
+      }
+      if (response.status().equals(StatusCodes.NOT_FOUND) && text.equals(PEKKO_NOT_FOUND)) {
+        text = "there is nothing at " + path + "; the API's paths are listed in docs/http-api.md";
       }
       return of(response.status(), text, path, Map.of()).withHeaders(response.getHeaders());
     });

@@ -117,6 +117,7 @@ final class FleetReader {
     if (defaults != null) {
       checkSettings(defaults.toConfig(), null, path("defaults"));
     }
+    object(regulator.get(), "journal").ifPresent(journal -> checkJournal(journal.toConfig()));
     ProbeReader probes = new ProbeReader(regulator.get(), baseDir, problems);
     probes.checkDefaults(path("probe-defaults"));
     Map<String, Config> settings = new TreeMap<>();
@@ -340,6 +341,22 @@ final class FleetReader {
     } else {
       problems.add(lo.get(), append(path, lower.split("\\.")),
           "expected at most " + upper + " (" + high + "), got " + low + because + "; lower it or raise " + upper);
+    }
+  }
+
+  /** The journal's rules that span keys: a postgres store needs its URL; the writer's backoff is ordered. */
+  private void checkJournal(Config journal) {
+    Optional<ConfigValue> store = valid(journal, "store", Kinds.oneOf(List.of("h2", "postgres")));
+    boolean postgres = store.isPresent() && Kinds.string(store.get()).trim().equalsIgnoreCase("postgres");
+    // a wrongly typed URL is the schema's to report; here only a missing or empty one
+    boolean noUrl = !journal.hasPath("postgres.url")
+        || valid(journal, "postgres.url", Kinds.POSTGRES_URL).map(v -> Kinds.string(v).isBlank()).orElse(false);
+    if (postgres && noUrl) {
+      problems.add(store.get(), path("journal", "postgres", "url"), "journal.store = postgres needs journal.postgres.url"
+          + " (e.g. jdbc:postgresql://127.0.0.1:5432/regulator); set it, or use journal.store = h2");
+    }
+    if (journal.hasPath("writer") && journal.getValue("writer") instanceof ConfigObject) {
+      checkOrder(problems, journal.getConfig("writer"), null, path("journal", "writer"), "backoff.min", "backoff.max", "");
     }
   }
 

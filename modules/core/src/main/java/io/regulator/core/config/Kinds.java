@@ -70,6 +70,11 @@ final class Kinds {
   static final Kind ARGV = argv();
   static final Kind REGEX = regex();
   static final Kind CPU_PERCENT = cpuPercent();
+  static final Kind LISTEN_PORT = wholeNumber(0, 65535);
+  static final Kind POSITIVE_NUMBER = positiveNumber();
+  static final Kind SECRET = secret();
+  static final Kind OPTIONAL_PATH = optionalPath();
+  static final Kind POSTGRES_URL = postgresUrl();
 
   /** An inclusive range of HTTP status codes. */
   record StatusRange(int min, int max) {}
@@ -487,6 +492,62 @@ final class Kinds {
       }
       if (!(d > 0) || Double.isInfinite(d)) {
         c.at(v, "expected " + expected + ", got " + shown(v));
+      }
+    });
+  }
+
+  // ---- the http and journal blocks ----
+
+  private static Kind positiveNumber() {
+    String expected = "a number more than 0";
+    return simple(expected, (v, c) -> {
+      double d = v.atKey("v").getDouble("v");
+      if (!(d > 0) || Double.isInfinite(d)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+      }
+    });
+  }
+
+  /** A token or password: any string, empty meaning unset. Never shown in a message, whatever was written. */
+  private static Kind secret() {
+    String expected = "a string (empty: not set)";
+    return Kind.of(expected, (v, c) -> {
+      if (!isScalar(v)) {
+        c.at(v, "expected " + expected + ", got " + (v instanceof ConfigList ? "a list" : "an object")
+            + " (the value is not shown: it may be a secret)");
+      }
+    });
+  }
+
+  /** A file path that may be left empty to mean "none". */
+  private static Kind optionalPath() {
+    String expected = "a file path (relative paths are taken from Regulator's home), or \"\" for none";
+    return Kind.of(expected, (v, c) -> {
+      if (!isScalar(v)) {
+        c.at(v, "expected " + expected + ", got " + shown(v));
+        return;
+      }
+      try {
+        Path.of(string(v));
+      } catch (InvalidPathException e) {
+        c.at(v, "expected " + expected + ", got " + shown(v) + ": " + e.getReason());
+      }
+    });
+  }
+
+  /** A PostgreSQL JDBC URL, or empty (needed only with store = postgres). Only its scheme is ever shown: it may hold a password. */
+  private static Kind postgresUrl() {
+    String expected = "a PostgreSQL JDBC URL such as jdbc:postgresql://127.0.0.1:5432/regulator";
+    return Kind.of(expected, (v, c) -> {
+      if (!isScalar(v)) {
+        c.at(v, "expected " + expected + ", got " + (v instanceof ConfigList ? "a list" : "an object"));
+        return;
+      }
+      String url = string(v).trim();
+      if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+        int colon = url.indexOf(':', url.startsWith("jdbc:") ? 5 : 0);
+        String scheme = colon < 0 ? "no scheme" : "'" + url.substring(0, colon + 1) + "...'";
+        c.at(v, "expected " + expected + ", got " + scheme + " (the rest is not shown: it may hold a password)");
       }
     });
   }

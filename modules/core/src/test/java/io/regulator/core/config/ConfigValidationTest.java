@@ -121,10 +121,10 @@ class ConfigValidationTest {
   }
 
   @Test
-  void blocksForLaterWorkAreAcceptedWithoutLookingInside() throws Exception {
+  void theAlertsBlockIsAcceptedWithoutLookingInside() throws Exception {
     Path file = write("""
         regulator {
-          http { host = "0.0.0.0", port = 9000, anything { at = all } }
+          http { host = "0.0.0.0", port = 9000, token = "t", tls { keystore = "conf/regulator.p12", password = "p" } }
           journal { store = postgres, postgres { url = "jdbc:postgresql://db/regulator" } }
           alerts { receivers { ops { type = slack } }, routes = [1, 2] }
           components.a.command = [a]
@@ -132,6 +132,48 @@ class ConfigValidationTest {
         """);
 
     assertThatCode(() -> RegulatorConfig.load(file, home)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void theHttpAndJournalBlocksAreCheckedLikeTheRest() throws Exception {
+    assertThat(problems("""
+        regulator {
+          http { host = "127.0.0.1:8080", port = 70000, max-body = lots, anything { at = all } }
+          http { rate-limit.burst = 0, ask-timeout = 0s, sse-keep-alive = 15 }
+          journal { store = postgress, retention = -1d, writer { backoff { min = 1m, max = 1s } } }
+          journal { pool.connections = 0, snapshot-every = many }
+          components.a.command = [a]
+        }
+        """)).containsExactly(
+        "2: regulator.http.anything: unknown key; the keys known here are host, port, token, read-token, max-body,"
+            + " rate-limit, tls, ask-timeout, sse-keep-alive, resource-sample-interval",
+        "2: regulator.http.host: expected a host name or IP address such as 127.0.0.1, got '127.0.0.1:8080': write"
+            + " host = \"127.0.0.1\" and port = 8080",
+        "2: regulator.http.max-body: expected a size such as 512KiB, 10MiB or 1GiB, got 'lots'",
+        "2: regulator.http.port: expected a whole number from 0 to 65535, got 70000",
+        "3: regulator.http.ask-timeout: expected a duration such as 500ms, 10s or 5m (more than 0), got '0s'",
+        "3: regulator.http.rate-limit.burst: expected a whole number >= 1, got 0",
+        "3: regulator.http.sse-keep-alive: expected a duration such as 500ms, 10s or 5m, got 15 without a unit:"
+            + " write 15s or 15ms",
+        "4: regulator.journal.retention: expected a duration such as 500ms, 10s or 5m (not negative), got '-1d'",
+        "4: regulator.journal.store: expected one of h2, postgres, got 'postgress' (did you mean 'postgres'?)",
+        "4: regulator.journal.writer.backoff.max: expected at least backoff.min (1m), got 1s; raise it or lower"
+            + " backoff.min",
+        "5: regulator.journal.pool.connections: expected a whole number >= 1, got 0",
+        "5: regulator.journal.snapshot-every: expected a whole number >= 1, got 'many'");
+  }
+
+  @Test
+  void aPostgresJournalNeedsItsUrl() throws Exception {
+    assertThat(problems("""
+        regulator {
+          journal.store = postgres
+          journal.postgres.url = ""
+          components.a.command = [a]
+        }
+        """)).containsExactly(
+        "2: regulator.journal.postgres.url: journal.store = postgres needs journal.postgres.url (e.g."
+            + " jdbc:postgresql://127.0.0.1:5432/regulator); set it, or use journal.store = h2");
   }
 
   @Test

@@ -293,13 +293,22 @@ class RegulatorConfigTest {
   }
 
   @Test
-  void anEmptyConfigIsAnEmptyFleetWithTheReferenceSettings() throws Exception {
-    FleetSpec fleet = RegulatorConfig.load(write("empty.conf", "# nothing yet\n"), home);
+  void anEmptyComponentsBlockIsAnEmptyFleetWithTheReferenceSettings() throws Exception {
+    FleetSpec fleet = RegulatorConfig.load(write("empty.conf", "# nothing yet\nregulator.components {}\n"), home);
 
     assertThat(fleet.components()).isEmpty();
     assertThat(fleet.groups()).isEmpty();
     assertThat(fleet.settings().dataDir()).isEqualTo(home.resolve("data"));
     assertThat(fleet.settings().logDir()).isEqualTo(home.resolve("logs"));
+  }
+
+  @Test
+  void aFileThatSetsNothingIsRefusedRatherThanRunAsAnEmptyFleet() {
+    // empty, comments only, or an include of nothing: the wrong file, or a write that never finished
+    assertThatThrownBy(() -> RegulatorConfig.load(write("blank.conf", "# nothing yet\n\n"), home))
+        .isInstanceOf(ConfigValidationException.class)
+        .hasMessageEndingWith("blank.conf: holds no settings (it is empty, only comments, or includes nothing that"
+            + " exists); expected a regulator { components { ... } } block: start from conf/regulator.conf");
   }
 
   @Test
