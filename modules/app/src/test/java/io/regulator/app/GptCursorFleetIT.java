@@ -67,6 +67,8 @@ class GptCursorFleetIT {
 
   @BeforeAll
   void start() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("node"), "skipped: Node.js (node) is not installed, and the"
+        + " default fleet's slack-server runs on it; .ci/run installs Debian's nodejs");
     tmp = Files.createTempDirectory("gpt-cursor-it");
     state = tmp.resolve("state");
     int[] ports = distinctFreePorts(5);
@@ -341,5 +343,11 @@ class GptCursorFleetIT {
       ports.add(HttpCalls.freePort());
     }
     return ports.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Whether a program is on the PATH (the fleet needs python3 and node). */
+  static boolean onPath(String program) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program)));
   }
 }
