@@ -53,7 +53,8 @@ class GptCursorFleetIT {
       RegulatorProcess.HOME.resolve("examples").resolve("gpt-cursor").resolve("system_monitor_config.json");
   /** The variables conf/regulator.conf reads; with any of them set, it differs from the JSON on purpose. */
   private static final Set<String> OVERRIDES = Set.of("REGULATOR_HTTP_PORT", "REGULATOR_DATA_DIR", "REGULATOR_LOG_DIR",
-      "RUNNER_PORT", "SLACK_SERVER_PORT", "TUNNEL_PORT", "TUNNEL_API_PORT", "GPT_CURSOR_STATE_DIR");
+      "RUNNER_PORT", "SLACK_SERVER_PORT", "TUNNEL_PORT", "TUNNEL_API_PORT", "GPT_CURSOR_STATE_DIR", "BRAUN_SILENT_FOR",
+      "REGULATOR_ALERT_GROUP_WAIT");
 
   private Path tmp;
   private Path state;
