@@ -126,6 +126,8 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
   private final Map<String, Silence> silences = new LinkedHashMap<>();
   /** One-shot notices by key: when one was last sent (repeats within repeat-interval are dropped). */
   private final Map<String, Instant> noticesSent = new HashMap<>();
+  /** When a healed blip of each alert key was last sent. */
+  private final Map<String, Instant> healedSent = new HashMap<>();
 
   // ---- what is known of each component ---------------------------------------------------------
   private final Map<String, Health> health = new HashMap<>();
@@ -256,10 +258,24 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
     incidents.remove(incident.key);
     timers.cancel(new Escalate(incident.key));
     timers.cancel(new Repeat(incident.key));
+    List<String> waiting = queues.values().stream().filter(q -> q.hasLive(incident.key)).map(q -> q.receiver)
+        .toList();
     queues.values().forEach(q -> q.dropLive(incident.key));
     Instant now = clock.instant();
     if (!incident.notified()) {
-      // never sent: a blip within group-wait, or suppressed all along; nobody needs to hear it is over
+      if (!waiting.isEmpty() && settings.healedNotifications() && !incident.everSuppressed
+          && suppression(incident, now).isEmpty() && !healedRecently(incident.key, now)) {
+        // it healed before its group went out: still worth one message, saying so
+        healedSent.put(incident.key, now);
+        String title = incident.title + " (recovered after " + EventText.human(Duration.between(incident.since, now))
+            + ": " + why + ")";
+        Alert healed = alert(incident, false, title);
+        for (String receiver : waiting) {
+          enqueue(receiver, incident.key, new Snapshot(healed), settings.groupWaitFor(severity(incident)));
+        }
+        return;
+      }
+      // never sent: suppressed all along, or a repeat of a blip already told; nobody needs to hear it is over
       getContext().getLog().debug("alert {} resolved before it was sent: {}", incident.key, why);
       return;
     }
@@ -275,6 +291,12 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
     for (String receiver : incident.notifiedTo) {
       enqueue(receiver, incident.key, new Snapshot(resolved), settings.groupWait());
     }
+  }
+
+  /** A healed blip of {@code key} was sent within the repeat interval. */
+  private boolean healedRecently(String key, Instant now) {
+    Instant last = healedSent.get(key);
+    return last != null && Duration.between(last, now).compareTo(settings.repeatInterval()) < 0;
   }
 
   private void healthChanged(String component, Health now) {
@@ -372,6 +394,7 @@ public final class AlertManager extends AbstractBehavior<AlertManager.Command> {
       publishSuppressed(alert(incident, false, incident.title), reason.get(), now);
     }
     incident.suppressed = reason;
+    incident.everSuppressed |= reason.isPresent();
     return reason;
   }
 

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param groupWait how long the first alert for a receiver waits for related ones
  * @param groupWaitCritical the same for CRITICAL alerts; zero sends at once
  * @param repeatInterval an unresolved alert is sent again after this, and never more often
+ * @param healedNotifications a problem that healed before its group went out is still sent once
+ *     (saying it recovered), at most once per {@code repeatInterval} per alert
  * @param rateLimitMax at most this many messages per receiver within {@code rateLimitPer}
  * @param flapInterval how often the health of a component with recent changes is sampled
  * @param receivers every configured receiver, by name (sorted)
@@ -36,6 +38,7 @@ public record AlertSettings(
     int rateLimitMax,
     Duration rateLimitPer,
     boolean resolvedNotifications,
+    boolean healedNotifications,
     EscalationPolicy escalation,
     FlapDetector flap,
     Duration flapInterval,
@@ -68,6 +71,7 @@ public record AlertSettings(
         rateLimitMax(a),
         positive(a, "rate-limit.per"),
         a.getBoolean("resolved-notifications"),
+        a.getBoolean("healed-notifications"),
         escalation(a, receivers),
         flap(a),
         positive(a, "flap.interval"),

@@ -28,6 +28,8 @@ final class Incident {
   int step;
   /** Receivers it has been sent to; they get the resolved message. */
   final Set<String> notifiedTo = new LinkedHashSet<>();
+  /** Whether it was ever held back (silence, inhibition, flapping): then a healed blip of it is not news. */
+  boolean everSuppressed;
   /** Why it is not sent, as last evaluated. */
   Optional<String> suppressed = Optional.empty();
   /** How many times the condition was seen while open (1 = only the event that raised it). */

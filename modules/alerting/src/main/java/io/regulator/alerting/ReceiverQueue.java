@@ -45,6 +45,11 @@ final class ReceiverQueue {
     pending.put(key, what);
   }
 
+  /** Whether news of {@code key} waits in this group, not sent yet. */
+  boolean hasLive(String key) {
+    return pending.get(key) == Live.INSTANCE;
+  }
+
   void dropLive(String key) {
     pending.remove(key, Live.INSTANCE);
   }

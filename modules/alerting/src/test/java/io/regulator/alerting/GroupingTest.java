@@ -88,8 +88,30 @@ class GroupingTest {
   }
 
   @Test
-  void aBlipOverWithinGroupWaitIsNotSent() throws Exception {
+  void aBlipOverWithinGroupWaitIsSentOnceSayingItRecovered() throws Exception {
     try (AlertHarness h = AlertHarness.start(testKit, tmp, "")) {
+      h.observe(h.crashToBackoff("worker"));
+      h.advance(Duration.ofSeconds(2));
+      h.observe(h.ready("worker"));
+      assertThat(h.active()).isEmpty();
+      // at the group's time, one message: what happened, and that it healed
+      h.advance(Duration.ofSeconds(10));
+      Alert healed = only(h.expectNotification());
+      assertThat(healed.key()).isEqualTo("worker/crashed");
+      assertThat(healed.resolved()).isFalse();
+      assertThat(healed.title()).contains("crashed").contains("recovered after 2s");
+      // no resolved message after it, and the same blip again soon is not sent again
+      h.observe(h.crashToBackoff("worker"));
+      h.advance(Duration.ofSeconds(1));
+      h.observe(h.ready("worker"));
+      h.advance(Duration.ofSeconds(20));
+      h.expectNoNotification();
+    }
+  }
+
+  @Test
+  void withHealedNotificationsOffABlipIsNotSent() throws Exception {
+    try (AlertHarness h = AlertHarness.start(testKit, tmp, "healed-notifications = false")) {
       h.observe(h.crashToBackoff("worker"));
       h.advance(Duration.ofSeconds(2));
       h.observe(h.ready("worker"));

@@ -70,10 +70,10 @@ import org.junit.jupiter.api.io.TempDir;
  * minutes:
  *
  * <ul>
- *   <li>{@code REGULATOR_ALERT_GROUP_WAIT = 0s} (10 s): each alert goes out at once. An alert
- *       resolved before its group is sent is never sent (docs/alerting.md, group-wait), and each
- *       of these faults is READY again 0.5 to 3 s after its detection: with 10 s, not one of them
- *       would reach Slack.
+ *   <li>Alerts keep the shipped {@code group-wait} (10 s). Each of these faults is READY again 0.5 to
+ *       3 s after its detection, before its group goes out: it reaches Slack as one message that
+ *       says what happened and that it recovered ({@code healed-notifications}, docs/alerting.md).
+ *       A fault that takes longer to heal gives its alert and, later, one resolved message.
  *   <li>{@code PATCHD_POLL_SECONDS = 0.5} (2): the daemons take a fault, and say "no pending
  *       patches", every half second, so the deadlock loop repeats its line 10 times in 5 s, not 20.
  *   <li>{@code BRAUN_SILENT_FOR = 2s} (30 s): the hang is seen within about 12 s, before braun's
@@ -86,7 +86,8 @@ class GptCursorFaultsIT {
   private static final List<String> FLEET = List.of("runner", "slack-server", "tunnel", "braun", "cyops");
   private static final Path CONFIG = RegulatorProcess.HOME.resolve("conf").resolve("regulator.conf");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration GROUP_WAIT = Duration.ZERO;
+  /** The shipped config's group-wait (not overridden here). */
+  private static final Duration GROUP_WAIT = Duration.ofSeconds(10);
   private static final String BRAUN_SILENT_FOR = "2s";
   private static final String POLL_SECONDS = "0.5";
   private static final String LEAK_MIB_PER_SECOND = "16";
@@ -134,7 +135,7 @@ class GptCursorFaultsIT {
       env.put("TUNNEL_PORT", Integer.toString(ports[3]));
       env.put("TUNNEL_API_PORT", Integer.toString(tunnelApiPort));
       env.put("GPT_CURSOR_STATE_DIR", state.toString());
-      env.put("REGULATOR_ALERT_GROUP_WAIT", GROUP_WAIT.toMillis() + "ms");
+      env.remove("REGULATOR_ALERT_GROUP_WAIT");
       env.put("PATCHD_POLL_SECONDS", POLL_SECONDS);
       env.put("BRAUN_SILENT_FOR", BRAUN_SILENT_FOR);
       env.put("PATCHD_LEAK_MIB_PER_SECOND", LEAK_MIB_PER_SECOND);
@@ -311,15 +312,16 @@ class GptCursorFaultsIT {
   /**
    * One message about the fault, within group-wait and the margin of the event that raised it,
    * naming the component, the condition, its severity (critical components one level up: a
-   * WARNING rule gives ERROR) and the cause; one resolved message for the same alert once it is
-   * READY; and nothing else, about this or any other component.
+   * WARNING rule gives ERROR) and the cause. Healed before its group went out, that one message
+   * says it recovered; healed later, one resolved message for the same alert follows. Nothing
+   * else, about this or any other component.
    */
   private void alertedOnce(String component, String condition, String severity, JsonNode raisedBy, String cause)
       throws InterruptedException {
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+    await().atMost(GROUP_WAIT.plusSeconds(10)).until(() -> !received.isEmpty());
     Thread.sleep(SETTLE.toMillis());
     List<Received> messages = List.copyOf(received);
-    assertThat(messages).as("Slack messages: %s", messages).hasSize(2);
+    assertThat(messages).as("Slack messages: %s", messages).hasSizeBetween(1, 2);
 
     Received alert = messages.get(0);
     assertThat(alert.alerts()).as(alert.body().toString()).singleElement().satisfies(a -> {
@@ -333,12 +335,16 @@ class GptCursorFaultsIT {
     Duration latency = Duration.between(time(raisedBy), alert.at());
     assertThat(latency).as("from the event to the Slack message").isLessThanOrEqualTo(GROUP_WAIT.plus(ALERT_MARGIN));
 
-    Received resolved = messages.get(1);
-    assertThat(resolved.alerts()).as(resolved.body().toString()).singleElement().satisfies(a -> {
-      assertThat(a.component()).isEqualTo(component);
-      assertThat(a.condition()).isEqualTo(condition);
-      assertThat(a.resolved()).isTrue();
-    });
+    if (messages.size() == 1) {
+      assertThat(alert.body().path("text").asText()).as("healed within group-wait").contains("recovered after");
+    } else {
+      Received resolved = messages.get(1);
+      assertThat(resolved.alerts()).as(resolved.body().toString()).singleElement().satisfies(a -> {
+        assertThat(a.component()).isEqualTo(component);
+        assertThat(a.condition()).isEqualTo(condition);
+        assertThat(a.resolved()).isTrue();
+      });
+    }
   }
 
   // ---- faults ----
