@@ -24,7 +24,7 @@ class JournalSettingsTest {
     assertThat(s.store()).isEqualTo(JournalSettings.Store.H2);
     assertThat(s.url()).isEqualTo(
         "jdbc:h2:file:/srv/regulator/data/journal/regulator;DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE;"
-            + "MAX_LENGTH_INPLACE_LOB=4096");
+            + "MAX_LENGTH_INPLACE_LOB=4096;WRITE_DELAY=0");
     assertThat(s.shownUrl()).isEqualTo("jdbc:h2:file:/srv/regulator/data/journal/regulator");
     assertThat(s.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(s.purgeInterval()).isEqualTo(Duration.ofDays(1));
