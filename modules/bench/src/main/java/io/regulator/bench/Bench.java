@@ -18,8 +18,9 @@ public final class Bench {
           + "       bin/regulator bench probes [--components N] [--period 1s] [--warmup 30s] [--measure 60s] [--config HOCON]\n"
           + "       bin/regulator bench startup [--components N] [--rounds N] [--ready-after 0s]\n"
           + "       bin/regulator bench alert-latency [--alerts N] [--warmup N] [--group-wait 2s] [--gap 1500ms]\n"
-          + "       bin/regulator bench peers [--only restart,crash-loop,idle,startup,status] [--kills N] [--settle 1100ms]"
-          + " [--sizes 10,100,500] [--measure 60s] [--warmup 20s] [--runs N] [--tools regulator,supervisord,pm2]");
+          + "       bin/regulator bench peers [--only restart,crash-loop,idle,startup,status] [--tools regulator,supervisord,pm2]\n"
+          + "           [--kills N] [--warmup-kills N] [--settle 1100ms] [--crash-seconds 30s] [--sizes 10,100,500]"
+          + " [--warmup 20s] [--measure 60s] [--status-runs N]");
       System.exit(2);
     }
     org.slf4j.LoggerFactory.getILoggerFactory(); // before Pekko's threads race to initialise it

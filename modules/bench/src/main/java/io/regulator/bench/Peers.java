@@ -135,8 +135,14 @@ final class Peers {
       for (int i = 0; i < warmup + kills; i++) {
         sleepUntil(current.nanos() + settle.toNanos());
         long t0 = System.nanoTime();
-        ProcessHandle.of(current.pid()).ifPresent(ProcessHandle::destroyForcibly);
-        StartSignals.Start next = expect(signals, "child", Duration.ofSeconds(30), tool);
+        boolean killed = ProcessHandle.of(current.pid()).map(ProcessHandle::destroyForcibly).orElse(false);
+        StartSignals.Start next;
+        try {
+          next = expect(signals, "child", Duration.ofSeconds(30), tool);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + " after kill " + (i + 1) + " of pid " + current.pid()
+              + (killed ? "" : " (it was gone before the kill)") + "; the tool says: " + s.stateOf("child"), e);
+        }
         if (next.pid() == current.pid()) {
           throw new IllegalStateException(tool + ": the same pid announced itself twice");
         }
