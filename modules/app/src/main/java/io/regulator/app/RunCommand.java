@@ -16,13 +16,13 @@ import io.regulator.http.AccessTokens;
 import io.regulator.http.Api;
 import io.regulator.http.HttpSettings;
 import io.regulator.http.Services;
+import io.regulator.http.StatusCache;
 import io.regulator.http.metrics.BusinessMetrics;
 import io.regulator.http.metrics.RegulatorMetrics;
 import io.regulator.journal.Journal;
 import io.regulator.journal.read.JournalReader;
 import io.regulator.runtime.probe.HeartbeatRegistry;
 import io.regulator.runtime.probe.ProbeListener;
-import java.util.Map;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import io.regulator.journal.JournalSettings;
 import io.regulator.journal.write.JournalWriter;
@@ -157,10 +157,9 @@ final class RunCommand implements Callable<Integer> {
     Services services = new Services(system, system, alerts, new JournalReader(system, settings.journal()), bus,
         heartbeats, business, new AtomicReference<>(fleet), () -> RegulatorConfig.load(configFile, Home.dir()),
         fleet.settings().dataDir());
-    Map<String, Boolean> critical = new java.util.HashMap<>();
-    fleet.components().values().forEach(c -> critical.put(c.name(), c.critical()));
-    RegulatorMetrics metrics = RegulatorMetrics.start(system, bus, () -> Api.statuses(services,
-        settings.http().askTimeout()), critical, business, settings.http().resourceSampleInterval());
+    StatusCache statuses = Api.statusCache(services, settings.http());
+    RegulatorMetrics metrics = RegulatorMetrics.start(system, bus, statuses::statuses, business,
+        settings.http().resourceSampleInterval());
     metricsRef.set(metrics);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-metrics",
         () -> {
@@ -169,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
         });
     HttpSettings http = settings.http();
     try {
-      ServerBinding binding = Api.start(services, http, tokens, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ServerBinding binding = Api.start(services, http, tokens, statuses, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
       binding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
       command.commandLine().getOut().println("regulator: API and dashboard on " + http.baseUrl() + " (port "
           + binding.localAddress().getPort() + ")" + (http.token().isPresent() ? ""

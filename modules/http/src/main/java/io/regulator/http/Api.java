@@ -4,10 +4,8 @@ import io.regulator.core.spec.FleetSpec;
 import io.regulator.http.metrics.ProcessResources;
 import io.regulator.http.metrics.RegulatorMetrics;
 import io.regulator.runtime.Guardian;
-import io.regulator.runtime.component.ComponentStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -37,9 +35,7 @@ public final class Api {
    *     public address without a token, an unusable keystore)
    */
   public static CompletionStage<ServerBinding> start(Services services, HttpSettings settings, AccessTokens tokens,
-      RegulatorMetrics metrics) {
-    StatusCache statuses = new StatusCache(services.system(), services.guardian(), services.bus(),
-        settings.askTimeout(), STATUS_MAX_AGE);
+      StatusCache statuses, RegulatorMetrics metrics) {
     ContentType metricsType = ContentTypes.parse(RegulatorMetrics.CONTENT_TYPE);
     ApiRoutes routes = new ApiRoutes(services, settings, statuses,
         name -> metrics.resources(name).map(Api::resources),
@@ -74,9 +70,10 @@ public final class Api {
         });
   }
 
-  /** The statuses as the metrics read them: straight from the supervision tree. */
-  public static CompletionStage<List<ComponentStatus>> statuses(Services services, Duration timeout) {
-    return AskPattern.ask(services.guardian(), Guardian.GetStatuses::new, timeout, services.system().scheduler());
+  /** The one status cache of the service: the API and the metrics both read the supervision tree through it. */
+  public static StatusCache statusCache(Services services, HttpSettings settings) {
+    return new StatusCache(services.system(), services.guardian(), services.bus(), settings.askTimeout(),
+        STATUS_MAX_AGE);
   }
 
   /**

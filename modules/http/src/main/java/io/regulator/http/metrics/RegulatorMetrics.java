@@ -142,11 +142,9 @@ public final class RegulatorMetrics implements AutoCloseable {
    * this returns are counted.
    *
    * @param statuses every component's status, as the runtime answers them
-   * @param critical which components are critical (not shown in the metrics)
    */
   public static RegulatorMetrics start(ActorSystem<?> system, EventBus bus,
-      Supplier<CompletionStage<List<ComponentStatus>>> statuses, Map<String, Boolean> critical,
-      BusinessMetrics business, Duration sampleEvery) {
+      Supplier<CompletionStage<List<ComponentStatus>>> statuses, BusinessMetrics business, Duration sampleEvery) {
     return new RegulatorMetrics(system, bus, statuses, business, sampleEvery);
   }
 

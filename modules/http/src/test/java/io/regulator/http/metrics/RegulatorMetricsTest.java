@@ -64,8 +64,7 @@ class RegulatorMetricsTest {
     business = new BusinessMetrics();
     bus = new EventBus(testKit.system());
     metrics = RegulatorMetrics.start(testKit.system(), bus,
-        () -> CompletableFuture.completedFuture(statuses.get()), Map.of("web", true), business,
-        Duration.ofMillis(100));
+        () -> CompletableFuture.completedFuture(statuses.get()), business, Duration.ofMillis(100));
   }
 
   @AfterEach
