@@ -3,17 +3,12 @@ package io.regulator.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,28 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertingIT {
 
   @TempDir Path tmp;
-  private HttpServer slack;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-
-  record Received(Instant at, String body) {}
+  private RecordingWebhook slack;
 
   @BeforeEach
   void startSlack() throws IOException {
-    slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    slack.createContext("/hook", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      received.add(new Received(Instant.now(), body));
-      byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, ok.length);
-      exchange.getResponseBody().write(ok);
-      exchange.close();
-    });
-    slack.start();
+    slack = new RecordingWebhook();
   }
 
   @AfterEach
   void stopSlack() {
-    slack.stop(0);
+    slack.close();
   }
 
   @Test
@@ -77,7 +60,7 @@ class AlertingIT {
             webapp { command = ["%s", "%s-webapp"], depends-on = [database], on-dependency-loss = stop }
           }
         }
-        """.formatted(tmp, tmp, slack.getAddress().getPort(), component, mark, component, mark, component, mark));
+        """.formatted(tmp, tmp, slack.port(), component, mark, component, mark, component, mark));
     try (RegulatorProcess regulator = RegulatorProcess.run(config, tmp, tmp.resolve("logs"))) {
       regulator.awaitState("webapp", "READY", Duration.ofSeconds(30));
       // A crash loop: many crashes, one key, one message within group-wait + 1 s of the first crash.
@@ -110,7 +93,7 @@ class AlertingIT {
   }
 
   /** Messages whose text names the component. */
-  private List<Received> about(String component) {
-    return received.stream().filter(r -> r.body().contains(component)).toList();
+  private List<RecordingWebhook.Message> about(String component) {
+    return slack.messages().stream().filter(r -> r.body().contains(component)).toList();
   }
 }

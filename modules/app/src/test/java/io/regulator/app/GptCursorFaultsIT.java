@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -100,8 +96,7 @@ class GptCursorFaultsIT {
   private static final Duration RECOVERED = Duration.ofSeconds(20);
 
   @TempDir Path tmp;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-  private HttpServer slack;
+  private RecordingWebhook slack;
   private RegulatorProcess regulator;
   private HttpCalls api;
   private Path state;
@@ -109,16 +104,7 @@ class GptCursorFaultsIT {
 
   @BeforeEach
   void startFleet() throws Exception {
-    slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    slack.createContext("/hook", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      received.add(new Received(Instant.now(), body));
-      byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, ok.length);
-      exchange.getResponseBody().write(ok);
-      exchange.close();
-    });
-    slack.start();
+    slack = new RecordingWebhook();
 
     state = tmp.resolve("state");
     int[] ports = distinctFreePorts(5);
@@ -126,7 +112,7 @@ class GptCursorFaultsIT {
     regulator = RegulatorProcess.run(CONFIG, tmp, tmp.resolve("logs"), env -> {
       env.remove("REGULATOR_TOKEN");
       env.remove("REGULATOR_READ_TOKEN");
-      env.put("SLACK_WEBHOOK_URL", "http://127.0.0.1:" + slack.getAddress().getPort() + "/hook");
+      env.put("SLACK_WEBHOOK_URL", slack.url());
       env.put("REGULATOR_HTTP_PORT", Integer.toString(ports[0]));
       env.put("REGULATOR_DATA_DIR", tmp.resolve("data").toString());
       env.put("REGULATOR_LOG_DIR", tmp.resolve("logs").toString());
@@ -144,7 +130,7 @@ class GptCursorFaultsIT {
     api = new HttpCalls("http://127.0.0.1:" + ports[0], Optional.empty());
     await().atMost(FLEET_READY).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
         assertThat(FLEET).as(() -> "not READY yet:" + lastStates()).allMatch(c -> regulator.reached(c, "READY")));
-    assertThat(received).as("Slack messages before any fault").isEmpty();
+    assertThat(received()).as("Slack messages before any fault").isEmpty();
   }
 
   @AfterEach
@@ -166,7 +152,7 @@ class GptCursorFaultsIT {
         regulator.close();
       }
     } finally {
-      slack.stop(0);
+      slack.close();
     }
   }
 
@@ -318,9 +304,9 @@ class GptCursorFaultsIT {
    */
   private void alertedOnce(String component, String condition, String severity, JsonNode raisedBy, String cause)
       throws InterruptedException {
-    await().atMost(GROUP_WAIT.plusSeconds(10)).until(() -> !received.isEmpty());
+    await().atMost(GROUP_WAIT.plusSeconds(10)).until(() -> !received().isEmpty());
     Thread.sleep(SETTLE.toMillis());
-    List<Received> messages = List.copyOf(received);
+    List<Received> messages = received();
     assertThat(messages).as("Slack messages: %s", messages).hasSizeBetween(1, 2);
 
     Received alert = messages.get(0);
@@ -461,6 +447,11 @@ class GptCursorFaultsIT {
       ports.add(HttpCalls.freePort());
     }
     return ports.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** What the Slack stand-in received so far, each message readable as alerts. */
+  private List<Received> received() {
+    return slack.messages().stream().map(m -> new Received(m.at(), m.body())).toList();
   }
 
   /** A message the Slack stand-in received. */
