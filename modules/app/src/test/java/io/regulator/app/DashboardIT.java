@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.Select;
@@ -293,6 +294,44 @@ class DashboardIT {
       assertThat(page.text("action-feedback")).contains("new pid " + shown);
     });
     return Long.parseLong(page.text("panel-pid"));
+  }
+
+  @Test
+  @Order(5)
+  void thePanelShowsProbesSparklinesOutputAndTheAlertsShowSilences() throws Exception {
+    page.select("db");
+    JsonNode db = view("db");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(page.text("panel-pid")).isEqualTo(db.path("pid").asText());
+      assertThat(page.text("panel-restarts")).isEqualTo(view("db").path("restarts").asText());
+      assertThat(page.text("panel-circuit")).isEqualTo("CLOSED");
+      assertThat(page.text("panel-uptime")).isNotIn("", "–");
+      // the readiness probe with its last result and latency, and a latency sparkline of several polls
+      WebElement probe = page.driver.findElement(By.cssSelector("#panel-probes tr[data-role='readiness']"));
+      assertThat(probe.getAttribute("textContent")).contains("readiness").contains("exec").contains("passing")
+          .containsPattern("\\d+ms");
+      assertThat(Integer.parseInt(page.attribute("spark-latency-readiness", "data-points"))).isGreaterThanOrEqualTo(2);
+      assertThat(Integer.parseInt(page.attribute("spark-memory", "data-points"))).isGreaterThanOrEqualTo(2);
+      // the component's recent output lines
+      assertThat(page.text("panel-output")).contains("start pid=");
+    });
+
+    // a silence made through the API appears with the alerts, which mirror the API's active list
+    String token = Files.readString(tmp.resolve("data").resolve("http-token")).trim();
+    HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/silences"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"component\": \"cache\", \"duration\": \"30m\","
+            + " \"reason\": \"dashboard test\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = JSON.readTree(created.body()).path("id").asText();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      assertThat(page.driver.findElements(By.cssSelector("#silences li[data-silence='" + id + "']"))).hasSize(1);
+      assertThat(page.driver.findElement(By.id("silences")).getAttribute("textContent")).contains("cache silenced")
+          .contains("dashboard test");
+      int active = get("/api/v1/alerts").path("active").size();
+      assertThat(page.driver.findElements(By.cssSelector("#alerts li"))).hasSize(active);
+    });
+    page.screenshot(SCREENSHOTS, "panel-and-silence");
   }
 
   private static String edgeDashes(String from, String to, String kind) {
