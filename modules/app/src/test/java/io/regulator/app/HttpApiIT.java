@@ -359,7 +359,7 @@ class HttpApiIT {
   @Test
   @Order(11)
   void metricsFollowPrometheusConventions() {
-    // resources are sampled every few seconds: the db restarted by the test before needs one sample
+    // the db restarted by the test before has a sample once a scrape finds the last round too old
     await().atMost(Duration.ofSeconds(15)).until(() -> anonymous.get("/metrics").body()
         .contains("regulator_component_resident_memory_bytes{component=\"db\"}"));
     HttpCalls.Reply metrics = anonymous.get("/metrics");

@@ -31,15 +31,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -61,8 +62,8 @@ import scala.concurrent.ExecutionContextExecutor;
  *       component gone from them (removed by a reload) loses every {@code regulator_component_*}
  *       series. Restarts come from the statuses and from restart events ({@link RestartTally}).
  *   <li>{@code regulator_component_resident_memory_bytes} and {@code _cpu_seconds_total}: the
- *       component's process tree, sampled every {@code sampleEvery} on the process dispatcher
- *       ({@link ProcessResources}); absent while no process runs.
+ *       component's process tree ({@link ProcessResources}), sampled on demand; absent while no
+ *       process runs.
  *   <li>{@code regulator_component_probe_duration_seconds}: every probe check, from the runtime's
  *       probe listener ({@link #probeChecked}).
  *   <li>{@code regulator_journal_events_total}: the health events on the bus (the journal records
@@ -72,8 +73,15 @@ import scala.concurrent.ExecutionContextExecutor;
  *   <li>{@code jvm_*}, {@code process_*}, {@code system_*}: Micrometer's JVM and process binders.
  * </ul>
  *
- * <p>Nothing here blocks an actor: the listener only counts, sampling and rendering run on the
- * process dispatcher.
+ * <p>Sampling runs only when someone reads: a round measures every component's tree from one
+ * pass over {@code /proc} ({@link ProcTable}), and its samples serve every read for
+ * {@code maxSampleAge}. A scrape finding them older runs a round first, so Prometheus always gets
+ * fresh values; {@link #resources} answers at once with what there is and, if it is older, starts
+ * a round in the background for the next read. Nobody reading costs nothing, and at most one round
+ * runs at a time.
+ *
+ * <p>Nothing here blocks an actor or a request: the listener only counts, sampling and rendering
+ * run on the process dispatcher.
  */
 public final class RegulatorMetrics implements AutoCloseable {
 
@@ -104,6 +112,8 @@ public final class RegulatorMetrics implements AutoCloseable {
 
   private enum Stop { INSTANCE }
 
+  private static final CompletableFuture<Void> NO_ROUND = CompletableFuture.completedFuture(null);
+
   /** A component's process tree as last sampled, with the pid it was sampled for. */
   private record Sampled(long pid, ProcessResources.Sample sample) {}
 
@@ -130,27 +140,33 @@ public final class RegulatorMetrics implements AutoCloseable {
   private long pidsFromStatuses = -1;
   /** The components of the last statuses, with their meters; guarded by {@code this}. */
   private final Map<String, Tracked> tracked = new HashMap<>();
-  private final AtomicBoolean sampling = new AtomicBoolean();
+  private final long maxSampleAgeNanos;
+  /** The round that runs, or null: readers that need one join it rather than start another. */
+  private final AtomicReference<CompletableFuture<Void>> round = new AtomicReference<>();
+  /** When the last round that finished started, by {@link System#nanoTime}; written by the round only. */
+  private volatile long sampledAtNanos;
+  private volatile boolean sampledOnce;
+  private final AtomicLong rounds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean samplingFails;
   private final ActorRef<Object> listener;
-  private final Cancellable sampler;
 
   /**
-   * Subscribes to the bus (health events) and the event stream (alert notifications), and samples
-   * the resources of the components' processes every {@code sampleEvery}. Events published after
-   * this returns are counted.
+   * Subscribes to the bus (health events) and the event stream (alert notifications). Events
+   * published after this returns are counted. Nothing is sampled until someone reads.
    *
    * @param statuses every component's status, as the runtime answers them
+   * @param maxSampleAge how old the resource samples may be when read before a round is due
    */
   public static RegulatorMetrics start(ActorSystem<?> system, EventBus bus,
-      Supplier<CompletionStage<List<ComponentStatus>>> statuses, BusinessMetrics business, Duration sampleEvery) {
-    return new RegulatorMetrics(system, bus, statuses, business, sampleEvery);
+      Supplier<CompletionStage<List<ComponentStatus>>> statuses, BusinessMetrics business, Duration maxSampleAge) {
+    return new RegulatorMetrics(system, bus, statuses, business, maxSampleAge);
   }
 
   private RegulatorMetrics(ActorSystem<?> system, EventBus bus,
-      Supplier<CompletionStage<List<ComponentStatus>>> statuses, BusinessMetrics business, Duration sampleEvery) {
+      Supplier<CompletionStage<List<ComponentStatus>>> statuses, BusinessMetrics business, Duration maxSampleAge) {
     this.bus = bus;
+    this.maxSampleAgeNanos = maxSampleAge.toNanos();
     this.statuses = statuses;
     this.business = business;
     this.processDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig(PROCESS_DISPATCHER));
@@ -176,12 +192,15 @@ public final class RegulatorMetrics implements AutoCloseable {
     listener = system.systemActorOf(listen(), "metrics-" + INSTANCES.incrementAndGet(), Props.empty());
     bus.subscribe(listener.narrow());
     system.eventStream().tell(new EventStream.Subscribe<>(Notification.class, listener.narrow()));
-    sampler = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, sampleEvery, this::sample, processDispatcher);
   }
 
-  /** Refreshes the per-component series from the current statuses, then renders every series. */
+  /**
+   * Samples the process trees if their samples are too old, refreshes the per-component series
+   * from the current statuses, then renders every series.
+   */
   public CompletionStage<String> scrape() {
-    return statuses().thenApplyAsync(current -> {
+    CompletionStage<Void> fresh = stale() ? sample() : NO_ROUND;
+    return fresh.thenCompose(sampled -> statuses()).thenApplyAsync(current -> {
       refresh(current);
       return registry.scrape(CONTENT_TYPE);
     }, processDispatcher);
@@ -202,8 +221,14 @@ public final class RegulatorMetrics implements AutoCloseable {
         .register(registry)).increment();
   }
 
-  /** The last sampled resources of the component's process tree; empty while no process runs. */
+  /**
+   * The last sampled resources of the component's process tree; empty while no process runs, or
+   * before the first round. Never waits: samples too old start a round for the next read.
+   */
   public Optional<ProcessResources.Sample> resources(String component) {
+    if (stale()) {
+      sample();
+    }
     return Optional.ofNullable(samples.get(component)).map(Sampled::sample);
   }
 
@@ -223,7 +248,6 @@ public final class RegulatorMetrics implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    sampler.cancel();
     bus.unsubscribe(listener.narrow()); // from every class, so from the notifications too
     listener.tell(Stop.INSTANCE);
     gc.close();
@@ -261,31 +285,63 @@ public final class RegulatorMetrics implements AutoCloseable {
 
   // ---- sampling the process trees (on the process dispatcher) ------------------------------------
 
-  /** One round; skipped while the previous one still runs. */
-  private void sample() {
-    if (closed.get() || !sampling.compareAndSet(false, true)) {
-      return;
+  /** How many rounds have started (tests). */
+  long rounds() {
+    return rounds.get();
+  }
+
+  private boolean stale() {
+    return !sampledOnce || System.nanoTime() - sampledAtNanos >= maxSampleAgeNanos;
+  }
+
+  /**
+   * Starts one round, or joins the one that runs. Completes when it is over, normally even when it
+   * failed: a failed round leaves the samples as they were, and readers render those.
+   */
+  private CompletionStage<Void> sample() {
+    if (closed.get()) {
+      return NO_ROUND;
     }
-    statuses().thenAcceptAsync(this::sampleAll, processDispatcher).whenComplete((done, error) -> {
-      sampling.set(false);
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = round.compareAndExchange(null, mine);
+    if (running != null) {
+      return running;
+    }
+    rounds.incrementAndGet();
+    long startedAt = System.nanoTime();
+    CompletionStage<Statuses> asked;
+    try {
+      asked = statuses();
+    } catch (RuntimeException e) {
+      asked = CompletableFuture.failedFuture(e); // the round must still end, or none would start again
+    }
+    asked.thenAcceptAsync(this::sampleAll, processDispatcher).whenComplete((done, error) -> {
       if (error != null && !closed.get() && !samplingFails) {
-        LOG.warn("cannot sample the resources of the components' processes: {}; retrying every round", error.toString());
+        LOG.warn("cannot sample the resources of the components' processes: {}; retrying at a later read",
+            error.toString());
       }
       samplingFails = error != null;
+      // a failed round also counts as recent: readers retry once per max age, not at every read
+      sampledAtNanos = startedAt;
+      sampledOnce = true;
+      round.set(null);
+      mine.complete(null);
     });
+    return mine;
   }
 
   private void sampleAll(Statuses current) {
     synchronized (this) {
       learnPids(current);
     }
+    ProcTable table = ProcTable.read(); // blocks: not under the lock
     Set<Long> roots = new HashSet<>();
     for (ComponentStatus status : current.list()) {
       if (status.pid() == null) {
         continue;
       }
       roots.add(status.pid());
-      Optional<ProcessResources.Sample> sample = processes.measure(status.pid()); // blocks: not under the lock
+      Optional<ProcessResources.Sample> sample = processes.measure(table, status.pid());
       synchronized (this) {
         if (!status.pid().equals(pids.get(status.name()))) {
           continue; // newer statuses came meanwhile and show another process, or none

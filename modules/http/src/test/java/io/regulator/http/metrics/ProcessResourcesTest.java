@@ -33,6 +33,11 @@ class ProcessResourcesTest {
     }
   }
 
+  /** Measures one tree from a table of its own, as a round with one component does. */
+  private Optional<ProcessResources.Sample> measure(long rootPid) {
+    return resources.measure(ProcTable.read(), rootPid);
+  }
+
   private Process start(String... command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     started.add(p);
@@ -46,7 +51,7 @@ class ProcessResourcesTest {
     // right after the spawn the process may not have its own memory yet
     AtomicReference<ProcessResources.Sample> measured = new AtomicReference<>();
     await().atMost(Duration.ofSeconds(20)).until(() -> {
-      resources.measure(sleep.pid()).ifPresent(measured::set);
+      measure(sleep.pid()).ifPresent(measured::set);
       return measured.get() != null && measured.get().residentMemoryBytes() > 0;
     });
     ProcessResources.Sample sample = measured.get();
@@ -55,7 +60,7 @@ class ProcessResourcesTest {
 
     sleep.destroy();
     sleep.waitFor();
-    assertThat(resources.measure(sleep.pid())).isEmpty();
+    assertThat(measure(sleep.pid())).isEmpty();
   }
 
   @Test
@@ -64,14 +69,14 @@ class ProcessResourcesTest {
     Process sleep = start("sleep", "30");
     AtomicReference<Long> single = new AtomicReference<>(0L);
     await().atMost(Duration.ofSeconds(20)).until(() -> {
-      single.set(resources.measure(sleep.pid()).map(ProcessResources.Sample::residentMemoryBytes).orElse(0L));
+      single.set(measure(sleep.pid()).map(ProcessResources.Sample::residentMemoryBytes).orElse(0L));
       return single.get() > 0;
     });
 
     // the shell and its two sleeps, one thread each, once both are forked
     await().atMost(Duration.ofSeconds(20))
-        .until(() -> resources.measure(shell.pid()).map(ProcessResources.Sample::threads).orElse(0) == 3);
-    assertThat(resources.measure(shell.pid()).orElseThrow().residentMemoryBytes()).isGreaterThan(2 * single.get());
+        .until(() -> measure(shell.pid()).map(ProcessResources.Sample::threads).orElse(0) == 3);
+    assertThat(measure(shell.pid()).orElseThrow().residentMemoryBytes()).isGreaterThan(2 * single.get());
   }
 
   @Test
@@ -81,7 +86,7 @@ class ProcessResourcesTest {
     Process root = start("sh", "-c", "( while [ ! -e \"$0\" ]; do :; done ); exec sleep 30", stop.toString());
     AtomicReference<ProcessResources.Sample> burning = new AtomicReference<>();
     await().atMost(Duration.ofSeconds(20)).until(() -> {
-      Optional<ProcessResources.Sample> s = resources.measure(root.pid());
+      Optional<ProcessResources.Sample> s = measure(root.pid());
       s.ifPresent(burning::set);
       return s.isPresent() && s.get().threads() == 2 && s.get().cpuSeconds() >= 0.2;
     });
@@ -89,7 +94,7 @@ class ProcessResourcesTest {
     Files.createFile(stop);
     AtomicReference<ProcessResources.Sample> after = new AtomicReference<>();
     await().atMost(Duration.ofSeconds(20)).until(() -> {
-      Optional<ProcessResources.Sample> s = resources.measure(root.pid());
+      Optional<ProcessResources.Sample> s = measure(root.pid());
       s.ifPresent(after::set);
       return s.isPresent() && s.get().threads() == 1;
     });
@@ -101,13 +106,13 @@ class ProcessResourcesTest {
   void aForgottenRootStartsFromItsOwnTimeAgain() throws Exception {
     Path stop = tmp.resolve("stop");
     Process root = start("sh", "-c", "( while [ ! -e \"$0\" ]; do :; done ); exec sleep 30", stop.toString());
-    await().atMost(Duration.ofSeconds(20)).until(() -> resources.measure(root.pid())
+    await().atMost(Duration.ofSeconds(20)).until(() -> measure(root.pid())
         .filter(s -> s.threads() == 2 && s.cpuSeconds() >= 0.2).isPresent());
     Files.createFile(stop);
-    await().atMost(Duration.ofSeconds(20)).until(() -> resources.measure(root.pid())
+    await().atMost(Duration.ofSeconds(20)).until(() -> measure(root.pid())
         .filter(s -> s.threads() == 1).isPresent());
 
     resources.retain(Set.of());
-    assertThat(resources.measure(root.pid()).orElseThrow().cpuSeconds()).isLessThan(0.2);
+    assertThat(measure(root.pid()).orElseThrow().cpuSeconds()).isLessThan(0.2);
   }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code /metrics} as Prometheus reads it: a real actor system and event bus, real health events
  * and alert notifications on it, statuses with the pid of a real child process whose memory is
- * sampled from /proc.
+ * sampled from /proc when someone reads.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +49,7 @@ class RegulatorMetricsTest {
   @JUnit5TestKit final ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final Duration MAX_SAMPLE_AGE = Duration.ofMillis(100);
 
   private final AtomicReference<List<ComponentStatus>> statuses = new AtomicReference<>(List.of());
   private BusinessMetrics business;
@@ -64,7 +66,7 @@ class RegulatorMetricsTest {
     business = new BusinessMetrics();
     bus = new EventBus(testKit.system());
     metrics = RegulatorMetrics.start(testKit.system(), bus,
-        () -> CompletableFuture.completedFuture(statuses.get()), business, Duration.ofMillis(100));
+        () -> CompletableFuture.completedFuture(statuses.get()), business, MAX_SAMPLE_AGE);
   }
 
   @AfterEach
@@ -225,6 +227,45 @@ class RegulatorMetricsTest {
     assertThat(out.value("regulator_component_resident_memory_bytes", "component", "web")).isNull();
     assertThat(out.value("regulator_component_cpu_seconds_total", "component", "web")).isNull();
     assertThat(metrics.resources("web")).isEmpty();
+  }
+
+  @Test
+  void nobodyReadingMeansNoSamplingAndAScrapeAfterwardsIsFresh() throws Exception {
+    Thread.sleep(MAX_SAMPLE_AGE.multipliedBy(10).toMillis()); // quiet: nobody scrapes or asks
+    assertThat(metrics.rounds()).isZero();
+
+    Instant before = Instant.now();
+    Exposition out = scrape();
+    assertThat(metrics.rounds()).isEqualTo(1);
+    assertThat(out.value("regulator_component_resident_memory_bytes", "component", "web")).isPositive();
+    assertThat(metrics.resources("web").orElseThrow().at()).isAfterOrEqualTo(before);
+
+    Thread.sleep(MAX_SAMPLE_AGE.multipliedBy(10).toMillis());
+    assertThat(metrics.rounds()).as("no schedule keeps sampling after a read").isEqualTo(1);
+  }
+
+  @Test
+  void readsWhileARoundRunsJoinItAndFreshSamplesServeTheNextOnes() throws Exception {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    try (RegulatorMetrics slow = RegulatorMetrics.start(testKit.system(), bus,
+        () -> gate.thenApply(open -> statuses.get()), business, Duration.ofHours(1))) {
+      // the round waits for the statuses: the API's read does not, the scrape does
+      assertThat(slow.resources("web")).isEmpty();
+      CompletableFuture<String> scraped = slow.scrape().toCompletableFuture();
+      assertThat(slow.resources("web")).isEmpty();
+      assertThat(slow.rounds()).isEqualTo(1);
+      assertThat(scraped).isNotDone();
+
+      gate.complete(null);
+      Exposition out = Exposition.parse(scraped.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+      assertThat(out.value("regulator_component_resident_memory_bytes", "component", "web")).isNotNull();
+      assertThat(slow.resources("web")).isPresent();
+
+      // younger than the max age: served as they are
+      assertThat(Exposition.parse(slow.scrape().toCompletableFuture().join())
+          .value("regulator_component_cpu_seconds_total", "component", "web")).isNotNull();
+      assertThat(slow.rounds()).isEqualTo(1);
+    }
   }
 
   @Test
