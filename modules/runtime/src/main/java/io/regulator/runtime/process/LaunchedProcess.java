@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * A running component process: the leader of its own session and process group (its pid is the
  * group id) and a direct child of this JVM, so its exit is seen within a millisecond.
  *
- * <p>Threads: {@link #exit()} completes on a JDK process-reaper, output-pump or timer thread, so
+ * <p>Threads: {@link #exit()} completes on a JDK process-reaper, output or timer thread, so
  * callers should only hand the result on (e.g. {@code pipeToSelf}). {@link #signalGroup},
  * {@link #killGroup} and {@link #groupAlive} block for about a millisecond (they run kill(1) or
  * read /proc): call them on the process dispatcher.
@@ -154,10 +154,10 @@ public final class LaunchedProcess {
    * {@code listener} as it arrives; with {@code replayTail} the lines already in the tail come
    * first, with no gap and no duplicate between the two.
    *
-   * <p>The listener runs on an output-pump thread while the tail is locked: it must be quick and
-   * must not block (match, count, hand on). Exceptions it throws are ignored. It is dropped with
-   * this process; a replacement process starts with none. An adopted process has no captured
-   * output, so its listeners hear nothing.
+   * <p>The listener runs on the output thread while the tail is locked: it must be quick and
+   * must not block (match, count, hand on), as that thread reads the output of every process.
+   * Exceptions it throws are ignored. It is dropped with this process; a replacement process
+   * starts with none. An adopted process has no captured output, so its listeners hear nothing.
    */
   public void addOutputListener(Consumer<String> listener, boolean replayTail) {
     tail.addListener(listener, replayTail);

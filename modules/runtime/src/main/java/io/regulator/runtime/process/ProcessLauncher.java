@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * leader, so setsid calls setsid(2) and execs in place: the pid we get is the component itself,
  * a direct child of the JVM (exit seen at once), and the id of its new group and session.
  *
+ * <p>Output is read by the JVM's one {@link OutputReader} thread, through pipes we make ourselves
+ * ({@link OutputPipes}); where the JVM does not allow that, by two {@link OutputPump} threads per
+ * process, as before.
+ *
  * <p>Blocking (about a millisecond per launch): call from the process dispatcher. One launcher
  * serves all components; {@link #close()} closes the component logs at shutdown.
  */
@@ -38,9 +42,17 @@ public final class ProcessLauncher implements AutoCloseable {
   private static final File DEV_NULL = new File("/dev/null");
 
   private final OutputLogs logs;
+  /** Output through the shared reader (else pump threads). */
+  private final boolean sharedReader;
 
   public ProcessLauncher(Path logDir) {
+    this(logDir, true);
+  }
+
+  /** With {@code sharedReader} false, output is pumped by two threads per process (the fallback). */
+  ProcessLauncher(Path logDir, boolean sharedReader) {
     this.logs = new OutputLogs(logDir);
+    this.sharedReader = sharedReader && OutputPipes.supported();
   }
 
   /** Where the output of {@code component} goes: {@code <logDir>/<component>.log}. */
@@ -86,13 +98,58 @@ public final class ProcessLauncher implements AutoCloseable {
     pb.command(command)
         .directory(spec.cwd().isPresent() ? cwd.toFile() : null)
         .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)); // EOF, not a pipe nobody writes
+    return sharedReader
+        ? launchReadByReader(pb, name, argv.get(0), log, tail)
+        : launchPumped(pb, name, argv.get(0), log, tail);
+  }
+
+  private LaunchedProcess launchReadByReader(ProcessBuilder pb, String name, String program,
+      OutputLogs.ComponentLog log, OutputTail tail) throws LaunchFailure {
+    OutputReader reader;
+    OutputPipes pipes;
+    try {
+      reader = OutputReader.shared(); // before the spawn: a failure here leaves no process behind
+      pipes = OutputPipes.open();
+    } catch (IOException e) {
+      throw new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
+          "cannot open the output pipes of " + name + ": " + e.getMessage(),
+          "raise the open-file limit (ulimit -n, LimitNOFILE) or run fewer components"), e);
+    } catch (OutOfMemoryError e) {
+      throw outputThreadFailure(name, e);
+    }
+    pipes.redirect(pb);
     Process process;
     try {
       process = pb.start();
     } catch (IOException e) {
+      pipes.closeSources();
+      throw spawnFailure(name, program, e);
+    } catch (RuntimeException | Error e) {
+      pipes.closeSources();
+      throw e;
+    } finally {
+      pipes.closeSinks(); // the child has its own copies: end of file comes when it is done
+    }
+    long startedNanos = System.nanoTime();
+    Instant started = process.info().startInstant().orElseGet(Instant::now);
+    try {
+      CompletableFuture<Void> drained = pipes.read(reader, name, log, tail);
+      return new LaunchedProcess(name, process, startedNanos, started, tail, drained);
+    } catch (IOException e) {
+      process.destroyForcibly(); // nobody would read its output
+      pipes.closeSources();
       throw new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
-          "cannot start " + argv.get(0) + ": " + errno(e),
-          "check the command, its permissions and cwd of component " + name), e);
+          "cannot read the output of " + name + ": " + e.getMessage(), "start it again"), e);
+    }
+  }
+
+  private LaunchedProcess launchPumped(ProcessBuilder pb, String name, String program,
+      OutputLogs.ComponentLog log, OutputTail tail) throws LaunchFailure {
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw spawnFailure(name, program, e);
     }
     long startedNanos = System.nanoTime();
     Instant started = process.info().startInstant().orElseGet(Instant::now);
@@ -100,14 +157,12 @@ public final class ProcessLauncher implements AutoCloseable {
     CompletableFuture<Void> out;
     CompletableFuture<Void> err;
     try {
-      out = OutputPump.start("regulator-output-" + name + "-out", process.getInputStream(), log.out(), tail);
-      err = OutputPump.start("regulator-output-" + name + "-err", process.getErrorStream(), log.err(), tail);
+      out = OutputPump.start("regulator-output-" + name + "-out", process.getInputStream(), new LineSplitter(log.out(), tail));
+      err = OutputPump.start("regulator-output-" + name + "-err", process.getErrorStream(), new LineSplitter(log.err(), tail));
     } catch (OutOfMemoryError e) {
       // "unable to create native thread": do not leave behind a process nobody watches.
       process.destroyForcibly();
-      throw new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
-          "cannot start the output threads of " + name + ": " + e.getMessage(),
-          "raise the thread limit (ulimit -u, pids.max) or run fewer components"), e);
+      throw outputThreadFailure(name, e);
     }
     return new LaunchedProcess(name, process, startedNanos, started, tail, CompletableFuture.allOf(out, err));
   }
@@ -259,6 +314,18 @@ public final class ProcessLauncher implements AutoCloseable {
   }
 
   // ---- errors ----------------------------------------------------------------------------
+
+  private static LaunchFailure spawnFailure(String name, String program, IOException e) {
+    return new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
+        "cannot start " + program + ": " + errno(e),
+        "check the command, its permissions and cwd of component " + name), e);
+  }
+
+  private static LaunchFailure outputThreadFailure(String name, OutOfMemoryError e) {
+    return new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED,
+        "cannot start the output threads of " + name + ": " + e.getMessage(),
+        "raise the thread limit (ulimit -u, pids.max) or run fewer components"), e);
+  }
 
   private static LaunchFailure failure(String detail, String suggestion) {
     return new LaunchFailure(new Cause(CauseCategory.EXEC_FAILED, detail, suggestion));

@@ -15,6 +15,11 @@ final class LaunchedProcesses implements AutoCloseable {
     this.launcher = new ProcessLauncher(logDir);
   }
 
+  /** With {@code sharedReader} false, output goes through the fallback: pump threads. */
+  LaunchedProcesses(Path logDir, boolean sharedReader) {
+    this.launcher = new ProcessLauncher(logDir, sharedReader);
+  }
+
   LaunchedProcess launch(ComponentSpec spec) throws LaunchFailure {
     LaunchedProcess p = launcher.launch(spec);
     launched.add(p);
