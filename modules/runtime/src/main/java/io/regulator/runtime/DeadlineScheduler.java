@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.AbstractScheduler;
 import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.actor.SchedulerException;
 import org.apache.pekko.event.LoggingAdapter;
 import scala.concurrent.ExecutionContext;
@@ -27,7 +28,9 @@ import scala.concurrent.duration.FiniteDuration;
  * through Pekko's documented {@code pekko.scheduler.implementation} setting (runtime
  * reference.conf); it keeps Pekko's contract: tasks run on the execution context they were
  * scheduled with, a task scheduled after {@link #close()} is refused with a
- * {@link SchedulerException}, and the one-shot tasks still pending at close run then.
+ * {@link SchedulerException}, and at close the pending one-shot tasks marked
+ * {@link Scheduler.TaskRunOnClose} run on the closing thread while all others are dropped, as
+ * Pekko's own scheduler does.
  *
  * <p>Repeated tasks: {@code scheduleAtFixedRate} maps onto the executor's fixed rate (no drift;
  * a late round is caught up at once, never run twice at the same time); Pekko builds
@@ -40,13 +43,15 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
 
   private final ScheduledThreadPoolExecutor timer;
   private final Set<OneShot> pending = ConcurrentHashMap.newKeySet();
+  private final LoggingAdapter log;
 
   /** The constructor Pekko calls, by reflection, with the system's config, log and thread factory. */
   public DeadlineScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
-    this(threadFactory);
+    this(threadFactory, log);
   }
 
-  DeadlineScheduler(ThreadFactory threadFactory) {
+  DeadlineScheduler(ThreadFactory threadFactory, LoggingAdapter log) {
+    this.log = log;
     timer = new ScheduledThreadPoolExecutor(1, threadFactory);
     timer.setRemoveOnCancelPolicy(true); // ask timeouts are cancelled by the thousand
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -107,13 +112,25 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
     return MAX_FREQUENCY;
   }
 
-  /** Stops the thread; the one-shot tasks still waiting run now, the repeated ones end. */
+  /**
+   * Stops the thread. Of the one-shot tasks still waiting, those marked
+   * {@link Scheduler.TaskRunOnClose} run now, here; the others and the repeated ones are dropped.
+   */
   @Override
   public void close() {
     timer.shutdownNow();
     for (OneShot task : pending.toArray(new OneShot[0])) {
-      task.run();
+      if (pending.remove(task) && task.runnable instanceof Scheduler.TaskRunOnClose) {
+        try {
+          task.runnable.run();
+        } catch (SchedulerException e) {
+          // it tried to schedule again: nothing is scheduled any more
+        } catch (RuntimeException e) {
+          log.error(e, "exception while running a timer task at close");
+        }
+      }
     }
+    pending.clear();
   }
 
   /** One-shot tasks scheduled and neither run nor cancelled yet (for tests). */
