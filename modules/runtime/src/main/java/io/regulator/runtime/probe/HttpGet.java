@@ -19,13 +19,19 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One asynchronous GET with a hard deadline, for the http and tunnel probes. The outcome is a
  * value, never an exception: an answer (status and the first bytes of the body) or a failure
  * sorted into refused / timeout / other.
+ *
+ * <p>Two clients behind one contract. Plain {@code http://} URLs, nearly every health endpoint,
+ * go to {@link PlainHttpClient}, one selector thread for all probes with keep-alive connections.
+ * Everything it does not take (https, user info in the URL, see {@link PlainHttpClient#supports})
+ * goes to the JDK's {@link HttpClient}, built on first use, with a timer task for the deadline.
  */
-final class HttpGet {
+final class HttpGet implements AutoCloseable {
 
   /** At most this much of a body is read for the body and JSON checks. */
   static final int BODY_CAP = 256 * 1024;
@@ -38,12 +44,31 @@ final class HttpGet {
 
   record Failure(FailureKind kind, String message, Duration latency) implements Outcome {}
 
-  private final HttpClient client;
+  private final PlainHttpClient plain;
+  private final Supplier<HttpClient> jdkClient;
   private final ScheduledExecutorService timer;
+  private volatile HttpClient jdk;
 
-  HttpGet(HttpClient client, ScheduledExecutorService timer) {
-    this.client = client;
+  /**
+   * @param jdkClient makes the JDK client for what {@code plain} does not support, on first use
+   *     (it starts a selector thread of its own)
+   * @param timer fires the deadlines of the JDK client's requests
+   */
+  HttpGet(PlainHttpClient plain, Supplier<HttpClient> jdkClient, ScheduledExecutorService timer) {
+    this.plain = plain;
+    this.jdkClient = jdkClient;
     this.timer = timer;
+  }
+
+  /** Whether {@code uri} goes to the plain client (true) or the JDK's (false). */
+  static boolean plain(URI uri) {
+    return PlainHttpClient.supports(uri);
+  }
+
+  /** Closes the plain client's connections and thread; the JDK client closes with its last request. */
+  @Override
+  public void close() {
+    plain.close();
   }
 
   /**
@@ -59,6 +84,15 @@ final class HttpGet {
       outcome.complete(new Failure(FailureKind.TIMEOUT, "no time left", Duration.ZERO));
       return outcome;
     }
+    if (plain(uri)) {
+      try {
+        return plain.get(uri, timeout, readBody, start);
+      } catch (RuntimeException e) {
+        outcome.complete(new Failure(FailureKind.ERROR, describe(e), since(start)));
+        return outcome;
+      }
+    }
+    HttpClient client = jdk();
     HttpRequest request;
     try {
       request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
@@ -95,6 +129,19 @@ final class HttpGet {
     return outcome;
   }
 
+  private HttpClient jdk() {
+    HttpClient client = jdk;
+    if (client == null) {
+      synchronized (this) {
+        if (jdk == null) {
+          jdk = jdkClient.get();
+        }
+        client = jdk;
+      }
+    }
+    return client;
+  }
+
   static Duration since(long startNanos) {
     return Duration.ofNanos(System.nanoTime() - startNanos);
   }
@@ -121,7 +168,8 @@ final class HttpGet {
     return new Failure(FailureKind.ERROR, describe(e), latency);
   }
 
-  private static String describe(Throwable e) {
+  /** A short message for an unexpected error: the exception's message, or its class when it has none. */
+  static String describe(Throwable e) {
     String message = e.getMessage();
     if (message == null || message.isBlank()) {
       for (Throwable t = e.getCause(); t != null; t = t.getCause()) {

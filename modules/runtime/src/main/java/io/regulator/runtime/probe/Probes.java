@@ -27,9 +27,10 @@ import oshi.software.os.OperatingSystem;
  * executor, the timer, the pushed heartbeats and the last resource samples.
  *
  * <p>Threads. {@link Probe#check} only hands work on: each check starts on {@code blockingIo}
- * (where the exec spawn, file and /proc reads and OSHI calls run), HTTP goes through the JDK's
- * asynchronous client and TCP through an asynchronous channel, and {@code timer} fires the
- * deadlines. Every check's stage completes within the probe's timeout plus
+ * (where the exec spawn, file and /proc reads and OSHI calls run), plain HTTP goes through one
+ * selector thread of its own ({@link PlainHttpClient}, which keeps its deadlines itself), https
+ * through the JDK's asynchronous client, TCP through an asynchronous channel, and {@code timer}
+ * fires the other deadlines. Every check's stage completes within the probe's timeout plus
  * {@link #TIMEOUT_MARGIN}: each kind enforces the timeout itself (killing an exec command's
  * process group, cancelling a request), and a guard here completes the stage with PROBE_TIMEOUT
  * if the kind did not, e.g. because {@code blockingIo} is saturated. A check that never ends
@@ -72,11 +73,16 @@ public final class Probes implements AutoCloseable {
     this.blockingIo = blockingIo;
     this.timer = timer;
     this.heartbeats = Objects.requireNonNull(heartbeats, "heartbeats");
-    HttpClient client = HttpClient.newBuilder()
+    // Outcomes complete and host names are looked up on blockingIo, never on the HTTP selector thread.
+    this.http = new HttpGet(new PlainHttpClient(blockingIo, blockingIo), Probes::jdkHttpClient, timer);
+  }
+
+  /** For https and what the plain client does not take; a 3xx is an answer in both. */
+  private static HttpClient jdkHttpClient() {
+    return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1) // health endpoints: no h2c upgrade dance
         .followRedirects(HttpClient.Redirect.NEVER) // a 3xx is an answer, as in Kubernetes
         .build();
-    this.http = new HttpGet(client, timer);
   }
 
   /**
@@ -125,13 +131,17 @@ public final class Probes implements AutoCloseable {
     heartbeats.forget(component);
   }
 
-  /** Closes every probe made here; later checks fail at once. Does not shut the executors down. */
+  /**
+   * Closes every probe made here and the HTTP client's connections; later checks fail at once.
+   * Does not shut the executors down.
+   */
   @Override
   public void close() {
     closed = true;
     for (GuardedProbe p : open) {
       p.close();
     }
+    http.close();
   }
 
   /** OSHI's view of the OS, made on first use (it loads JNA): on the blocking executor, not in create. */
