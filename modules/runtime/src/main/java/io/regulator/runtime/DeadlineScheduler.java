@@ -27,8 +27,8 @@ import scala.concurrent.duration.FiniteDuration;
  * fraction of a millisecond of its deadline instead of rounding it up to the next tick. Selected
  * through Pekko's documented {@code pekko.scheduler.implementation} setting (runtime
  * reference.conf); it keeps Pekko's contract: tasks run on the execution context they were
- * scheduled with, a task scheduled after {@link #close()} is refused with a
- * {@link SchedulerException}, and at close the pending one-shot tasks marked
+ * scheduled with, a task scheduled after {@link #close()} is refused (as Pekko's own scheduler
+ * does: an {@link IllegalStateException} caused by a {@link SchedulerException}), and at close the pending one-shot tasks marked
  * {@link Scheduler.TaskRunOnClose} run on the closing thread while all others are dropped, as
  * Pekko's own scheduler does.
  *
@@ -40,6 +40,7 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
 
   /** Each task only hands work to an execution context, so a millisecond is plenty of resolution. */
   private static final double MAX_FREQUENCY = 1000.0;
+  private static final String SHUT_DOWN = "cannot enqueue after timer shutdown";
 
   private final ScheduledThreadPoolExecutor timer;
   private final Set<OneShot> pending = ConcurrentHashMap.newKeySet();
@@ -79,7 +80,7 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
           return future.isCancelled();
         }
       };
-    } catch (SchedulerException e) {
+    } catch (IllegalStateException e) {
       pending.remove(task);
       throw e;
     }
@@ -123,7 +124,7 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
       if (pending.remove(task) && task.runnable instanceof Scheduler.TaskRunOnClose) {
         try {
           task.runnable.run();
-        } catch (SchedulerException e) {
+        } catch (SchedulerException | IllegalStateException e) {
           // it tried to schedule again: nothing is scheduled any more
         } catch (RuntimeException e) {
           log.error(e, "exception while running a timer task at close");
@@ -138,11 +139,16 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
     return pending.size();
   }
 
+  /**
+   * Refused after close: an {@link IllegalStateException} caused by a {@link SchedulerException},
+   * exactly what Pekko's own scheduler throws and what Pekko's internals expect and ignore.
+   */
   private ScheduledFuture<?> submit(java.util.function.Supplier<ScheduledFuture<?>> schedule) {
     try {
       return schedule.get();
     } catch (RejectedExecutionException e) {
-      throw new SchedulerException("cannot enqueue after timer shutdown");
+      SchedulerException cause = new SchedulerException(SHUT_DOWN);
+      throw new IllegalStateException(SHUT_DOWN, cause);
     }
   }
 

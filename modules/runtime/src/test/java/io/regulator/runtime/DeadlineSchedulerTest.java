@@ -102,7 +102,9 @@ class DeadlineSchedulerTest {
     assertThat(threads).containsExactly(Thread.currentThread().getName());
     assertThat(scheduler.pendingCount()).isZero();
     assertThatThrownBy(() -> scheduler.scheduleOnce(millis(1), () -> { }, ec))
-        .isInstanceOf(SchedulerException.class);
+        .isInstanceOf(IllegalStateException.class).hasCauseInstanceOf(SchedulerException.class);
+    assertThatThrownBy(() -> scheduler.schedule(millis(1), millis(1), () -> { }, ec))
+        .isInstanceOf(IllegalStateException.class).hasCauseInstanceOf(SchedulerException.class);
   }
 
   @Test
