@@ -86,7 +86,11 @@ final class OutputPathsTest {
     // The exit waits OUTPUT_DRAIN_MILLIS for the pipe, not for the grandchild that holds it.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
     assertThat(p.tail()).containsExactly("early");
-    await().atMost(Duration.ofSeconds(5)).until(p::tail, t -> t.equals(List.of("early", "late")));
+    if (sharedReader) {
+      await().atMost(Duration.ofSeconds(5)).until(p::tail, t -> t.equals(List.of("early", "late")));
+    }
+    // The fallback reads the JDK's own pipes, which the JDK drains and closes when the process
+    // exits unless a read is under way at that moment: there a grandchild's later line may be lost.
   }
 
   @ParameterizedTest(name = "shared reader: {0}")
