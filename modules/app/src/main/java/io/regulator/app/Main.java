@@ -16,7 +16,7 @@ public final class Main {
   static final List<Class<?>> COMMANDS = List.of(RunCommand.class, StartCommand.class, StopCommand.class,
       RestartCommand.class, StatusCommand.class, CheckCommand.class, LogsCommand.class, SilenceCommand.class,
       ReloadCommand.class, ValidateCommand.class, EventsCommand.class, IncidentsCommand.class, ReportCommand.class,
-      CommandLine.HelpCommand.class);
+      ClassArchiveTraining.class, CommandLine.HelpCommand.class);
 
   public static void main(String[] args) {
     System.exit(commandLine(args.length == 0 ? "" : args[0]).execute(args));

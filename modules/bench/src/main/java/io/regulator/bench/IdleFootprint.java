@@ -3,6 +3,7 @@ package io.regulator.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code bin/regulator bench idle}: Regulator's own CPU time and memory while it supervises
@@ -39,6 +40,7 @@ final class IdleFootprint {
       List<Long> perStep = new ArrayList<>();
       long start = System.nanoTime();
       long cpuStart = ProcFs.cpuMillis(pid);
+      Map<String, Long> threadsStart = ProcFs.cpuMillisByThreadName(pid);
       long cpuPrev = cpuStart;
       long stepsLeft = Math.max(1, measure.toMillis() / step.toMillis());
       for (long s = 0; s < stepsLeft; s++) {
@@ -49,6 +51,7 @@ final class IdleFootprint {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long cpu = cpuPrev - cpuStart;
+      Map<String, Long> threadsEnd = ProcFs.cpuMillisByThreadName(pid);
       long pss = ProcFs.pssKiB(pid);
       long rss = ProcFs.rssKiB(pid);
       int threads = ProcFs.threads(pid);
@@ -66,6 +69,20 @@ final class IdleFootprint {
       System.out.println("|---|---|---|---|---|---|");
       System.out.printf("| %d | %.0f | %.0f – %.0f | %.1f | %.1f | %d |%n", n, perMinute, stepMin, stepMax,
           pss / 1024.0, rss / 1024.0, threads);
+      System.out.println("where the CPU went (threads by name, # for digits; ms per minute): "
+          + busiest(threadsStart, threadsEnd, seconds));
     }
+  }
+
+  /** The five thread names with the most CPU between the two readings, as ms per minute. */
+  private static String busiest(Map<String, Long> before, Map<String, Long> after, double seconds) {
+    String top = after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(5)
+        .map(e -> String.format("%s %.0f", e.getKey(), e.getValue() * 60.0 / seconds))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return top.isEmpty() ? "none measurable (under one clock tick)" : top;
   }
 }

@@ -2,11 +2,14 @@ package io.regulator.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +31,31 @@ final class ProcFs {
     // fields after "(comm)": [0] is field 3 (state); utime is field 14, stime field 15
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
     return ticks * 1000 / CLOCK_TICKS;
+  }
+
+  /**
+   * CPU time so far of each thread of {@code pid}, in milliseconds, summed by thread name with its
+   * digits replaced by {@code #} (so the threads of one pool count together). Threads that end
+   * between two readings are not in the difference: fine for a process that is idle.
+   */
+  static Map<String, Long> cpuMillisByThreadName(long pid) {
+    Map<String, Long> byName = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long millis = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+          byName.merge(name, millis, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while we read it
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return byName;
   }
 
   /** The parent pid of {@code pid}, or -1 if it is gone. */
