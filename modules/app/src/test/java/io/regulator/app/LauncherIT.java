@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +62,30 @@ class LauncherIT {
         .contains(bad + ":4: regulator.components.api.depends-on: unknown component 'wbe' (did you mean 'web'?)")
         .containsPattern("dependency cycle loop\\d -> loop\\d -> loop\\d")
         .doesNotContain("Exception");
+  }
+
+  @Test
+  void classesComeFromAnArchiveMadeOncePerBuildAndAStaleOneIsRemadeWithoutAWord() throws Exception {
+    Path lib = RegulatorProcess.HOME.resolve("modules/app/target/lib");
+    Path archive = lib.resolve("regulator.jsa");
+    Path jar = lib.resolve("regulator-app.jar");
+    assertThat(RegulatorProcess.exec("--version").exitCode()).isZero(); // makes it if missing
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThanOrEqualTo(Files.getLastModifiedTime(jar));
+
+    Map<String, String> classLog = Map.of("REGULATOR_OPTS", "-Xlog:class+load=info");
+    assertThat(RegulatorProcess.exec(classLog, "--version").output())
+        .contains("io.regulator.app.Main source: shared objects file (top)");
+    assertThat(RegulatorProcess.exec(Map.of("REGULATOR_OPTS", "-Xlog:class+load=info",
+        "REGULATOR_CLASS_ARCHIVE", "off"), "--version").output())
+        .contains("io.regulator.app.Main source: file:").doesNotContain("shared objects file (top)");
+
+    // A build newer than the archive: the next start makes it again, and says nothing about it.
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    RegulatorProcess.Result version = RegulatorProcess.exec("--version");
+    assertThat(version.output().strip()).startsWith("regulator ").doesNotContain("\n");
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+    assertThat(RegulatorProcess.exec(classLog, "--version").output())
+        .contains("io.regulator.app.Main source: shared objects file (top)");
   }
 
   @Test

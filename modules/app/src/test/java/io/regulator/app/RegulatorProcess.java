@@ -71,9 +71,16 @@ final class RegulatorProcess implements AutoCloseable {
 
   /** Runs a short {@code bin/regulator} command to its end. */
   static Result exec(String... args) throws IOException, InterruptedException {
+    return exec(Map.of(), args);
+  }
+
+  /** {@link #exec(String...)} with these variables added to the launcher's environment. */
+  static Result exec(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
     argv.addAll(List.of(args));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     return new Result(p.waitFor(), out);
   }
