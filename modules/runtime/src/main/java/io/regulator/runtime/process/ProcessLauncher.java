@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,7 @@ public final class ProcessLauncher implements AutoCloseable {
       pipes.closeSinks(); // the child has its own copies: end of file comes when it is done
     }
     long startedNanos = System.nanoTime();
-    Instant started = process.info().startInstant().orElseGet(Instant::now);
+    Instant started = startInstant(process);
     try {
       CompletableFuture<Void> drained = pipes.read(reader, name, log, tail);
       return new LaunchedProcess(name, process, startedNanos, started, tail, drained);
@@ -152,7 +153,7 @@ public final class ProcessLauncher implements AutoCloseable {
       throw spawnFailure(name, program, e);
     }
     long startedNanos = System.nanoTime();
-    Instant started = process.info().startInstant().orElseGet(Instant::now);
+    Instant started = startInstant(process);
 
     CompletableFuture<Void> out;
     CompletableFuture<Void> err;
@@ -165,6 +166,17 @@ public final class ProcessLauncher implements AutoCloseable {
       throw outputThreadFailure(name, e);
     }
     return new LaunchedProcess(name, process, startedNanos, started, tail, CompletableFuture.allOf(out, err));
+  }
+
+  /**
+   * When the kernel started {@code process} (clock-tick resolution), as pid records keep it. The
+   * JDK reads it from /proc and now and then finds nothing right after the spawn; then once more,
+   * then the time now, to the millisecond, which is what a pid record can hold.
+   */
+  private static Instant startInstant(Process process) {
+    return process.info().startInstant()
+        .or(() -> process.toHandle().info().startInstant())
+        .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 
   /** Closes the log of a component that was removed from the config. */
