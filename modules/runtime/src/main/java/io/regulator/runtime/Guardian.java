@@ -141,14 +141,15 @@ public final class Guardian {
         t.setDaemon(true);
         return t;
       });
+      Probes probes = new Probes(processIo, probeTimer, hooks.heartbeats());
       CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-          "stop-probe-timer", () -> {
+          "stop-probes", () -> {
+            probes.close(); // and the HTTP probes' selector thread with its connections
             probeTimer.shutdownNow();
             return CompletableFuture.completedFuture(Done.getInstance());
           });
       ComponentSupervisor.Context env = new ComponentSupervisor.Context(node, bus,
-          new ProcessLauncher(fleet.settings().logDir()), pids, processIo,
-          new Probes(processIo, probeTimer, hooks.heartbeats()), hooks.probeListener());
+          new ProcessLauncher(fleet.settings().logDir()), pids, processIo, probes, hooks.probeListener());
       bus.publish(new HealthEvent.RegulatorLifecycle(Instant.now(), node, HealthEvent.SYSTEM, "started",
           Optional.of(fleet.components().size() + " components")));
 

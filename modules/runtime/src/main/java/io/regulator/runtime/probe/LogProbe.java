@@ -131,7 +131,7 @@ final class LogProbe implements Probe {
   /** What was heard since the last check, and the running repetition. */
   record Heard(long lines, String match, long matches, String lastLine, int repeats, long lastLineNanos) {}
 
-  /** Runs on the output-pump threads: matches and counts, nothing more. */
+  /** Runs on the thread that reads the component's output: matches and counts, nothing more. */
   private static final class Listener implements Consumer<String> {
 
     private final Pattern failure;
