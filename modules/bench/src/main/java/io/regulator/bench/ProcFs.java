@@ -27,9 +27,13 @@ final class ProcFs {
 
   /** User + system CPU time of {@code pid} so far, in milliseconds (resolution 1000 / USER_HZ). */
   static long cpuMillis(long pid) {
-    String[] f = statFields(pid);
-    // fields after "(comm)": [0] is field 3 (state); utime is field 14, stime field 15
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return cpuMillis(statFields(pid));
+  }
+
+  /** utime + stime in milliseconds, out of the fields after "(comm)" of a {@code stat} file. */
+  private static long cpuMillis(String[] fieldsAfterComm) {
+    // [0] is field 3 (state); utime is field 14, stime field 15
+    long ticks = Long.parseLong(fieldsAfterComm[11]) + Long.parseLong(fieldsAfterComm[12]);
     return ticks * 1000 / CLOCK_TICKS;
   }
 
@@ -45,9 +49,7 @@ final class ProcFs {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long millis = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
-          byName.merge(name, millis, Long::sum);
+          byName.merge(name, cpuMillis(fieldsAfterComm(stat)), Long::sum);
         } catch (IOException | RuntimeException e) {
           // the thread ended while we read it
         }
@@ -118,10 +120,13 @@ final class ProcFs {
         + " GiB memory, JDK " + System.getProperty("java.version") + ", load average " + loadAverage();
   }
 
+  private static String[] fieldsAfterComm(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+  }
+
   private static String[] statFields(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return fieldsAfterComm(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

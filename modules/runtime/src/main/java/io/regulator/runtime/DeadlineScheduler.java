@@ -43,7 +43,8 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
   private static final String SHUT_DOWN = "cannot enqueue after timer shutdown";
 
   private final ScheduledThreadPoolExecutor timer;
-  private final Set<OneShot> pending = ConcurrentHashMap.newKeySet();
+  /** One-shot tasks marked {@link Scheduler.TaskRunOnClose}, neither run nor cancelled yet. */
+  private final Set<OneShot> runOnClose = ConcurrentHashMap.newKeySet();
   private final LoggingAdapter log;
 
   /** The constructor Pekko calls, by reflection, with the system's config, log and thread factory. */
@@ -61,27 +62,19 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
 
   @Override
   public Cancellable scheduleOnce(FiniteDuration delay, Runnable runnable, ExecutionContext executor) {
-    OneShot task = new OneShot(runnable, executor, pending);
-    pending.add(task);
+    long nanos = Math.max(0, delay.toNanos());
+    if (!(runnable instanceof Scheduler.TaskRunOnClose)) {
+      // The common case (ask timeouts, actor timers): nothing to remember for close.
+      return cancellable(submit(() -> timer.schedule(() -> dispatch(runnable, executor), nanos,
+          TimeUnit.NANOSECONDS)), () -> { });
+    }
+    OneShot task = new OneShot(runnable, executor, runOnClose);
+    runOnClose.add(task);
     try {
-      ScheduledFuture<?> future = submit(() -> timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS));
-      return new Cancellable() {
-        @Override
-        public boolean cancel() {
-          boolean cancelled = future.cancel(false);
-          if (cancelled) {
-            pending.remove(task);
-          }
-          return cancelled;
-        }
-
-        @Override
-        public boolean isCancelled() {
-          return future.isCancelled();
-        }
-      };
+      return cancellable(submit(() -> timer.schedule(task, nanos, TimeUnit.NANOSECONDS)),
+          () -> runOnClose.remove(task));
     } catch (IllegalStateException e) {
-      pending.remove(task);
+      runOnClose.remove(task);
       throw e;
     }
   }
@@ -93,12 +86,20 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
       throw new IllegalArgumentException("interval of a repeated task must be positive, not " + interval);
     }
     Runnable handOver = () -> dispatch(runnable, executor);
-    ScheduledFuture<?> future = submit(() -> timer.scheduleAtFixedRate(handOver,
-        Math.max(0, initialDelay.toNanos()), interval.toNanos(), TimeUnit.NANOSECONDS));
+    return cancellable(submit(() -> timer.scheduleAtFixedRate(handOver,
+        Math.max(0, initialDelay.toNanos()), interval.toNanos(), TimeUnit.NANOSECONDS)), () -> { });
+  }
+
+  /** {@code onCancelled} runs when a cancel stopped the task before it ran. */
+  private static Cancellable cancellable(ScheduledFuture<?> future, Runnable onCancelled) {
     return new Cancellable() {
       @Override
       public boolean cancel() {
-        return future.cancel(false);
+        boolean cancelled = future.cancel(false);
+        if (cancelled) {
+          onCancelled.run();
+        }
+        return cancelled;
       }
 
       @Override
@@ -120,8 +121,8 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
   @Override
   public void close() {
     timer.shutdownNow();
-    for (OneShot task : pending.toArray(new OneShot[0])) {
-      if (pending.remove(task) && task.runnable instanceof Scheduler.TaskRunOnClose) {
+    for (OneShot task : runOnClose.toArray(new OneShot[0])) {
+      if (runOnClose.remove(task)) {
         try {
           task.runnable.run();
         } catch (SchedulerException | IllegalStateException e) {
@@ -131,12 +132,11 @@ public final class DeadlineScheduler extends AbstractScheduler implements Closea
         }
       }
     }
-    pending.clear();
   }
 
-  /** One-shot tasks scheduled and neither run nor cancelled yet (for tests). */
+  /** One-shot tasks marked to run on close, neither run nor cancelled yet (for tests). */
   int pendingCount() {
-    return pending.size();
+    return runOnClose.size();
   }
 
   /**

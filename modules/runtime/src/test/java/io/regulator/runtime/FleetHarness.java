@@ -75,6 +75,13 @@ public final class FleetHarness implements AutoCloseable {
   }
 
   /** The fleet a body describes, with this harness's node, dirs and mark. */
+  /** A port nobody listens on right now, for a test server or a probe that must fail. */
+  public static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   public FleetSpec parse(String body) {
     String hocon = "regulator { node = \"" + node + "\"\n data-dir = \"" + dir.resolve("data") + "\"\n log-dir = \""
         + dir.resolve("logs") + "\"\n" + body.replace("$MARK", mark).replace("$DIR", dir.toString())

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.regulator.core.event.ComponentState;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -25,7 +23,7 @@ class ProbeThreadsTest {
   @Test
   void theHttpProbesThreadEndsWhenTheSystemStops() throws Exception {
     Set<Thread> before = selectorThreads();
-    int port = freePort();
+    int port = FleetHarness.freePort();
     ActorTestKit kit = ActorTestKit.create("ProbeThreadsTest");
     Set<Thread> ours;
     try (FleetHarness fleet = FleetHarness.start(kit, tmp, """
@@ -49,11 +47,5 @@ class ProbeThreadsTest {
   private static Set<Thread> selectorThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals(SELECTOR) && t.isAlive()).collect(Collectors.toSet());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

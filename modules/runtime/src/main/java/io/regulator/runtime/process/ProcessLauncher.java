@@ -170,13 +170,11 @@ public final class ProcessLauncher implements AutoCloseable {
 
   /**
    * When the kernel started {@code process} (clock-tick resolution), as pid records keep it. The
-   * JDK reads it from /proc and now and then finds nothing right after the spawn; then once more,
-   * then the time now, to the millisecond, which is what a pid record can hold.
+   * JDK reads it from /proc and now and then finds nothing right after the spawn; then the time
+   * now, to the millisecond, which is all a pid record holds.
    */
   private static Instant startInstant(Process process) {
-    return process.info().startInstant()
-        .or(() -> process.toHandle().info().startInstant())
-        .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    return process.info().startInstant().orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 
   /** Closes the log of a component that was removed from the config. */
